@@ -1,0 +1,448 @@
+//! Conditions: compiled once from the wire [`Condition`], matched many times.
+//!
+//! Semantics shared by every operator:
+//! - a missing attribute makes every comparison false (`neq` and `notIn`
+//!   included); only `exists` asks about presence;
+//! - `eq`, `neq`, `in`, `notIn` and the string operators compare *text*:
+//!   strings as they are, numbers as JavaScript's `String(n)`, booleans as
+//!   `true`/`false` (so the attribute `42` equals the operand `"42"` and `42`);
+//! - `caseInsensitive` lowercases both sides per character (Unicode simple
+//!   lowercase, no locale); for `regex` it is regex-lite's ASCII-only folding;
+//! - numeric operators accept numbers and strings holding a finite number;
+//! - semver operators parse the attribute leniently (`v2.4` = `2.4.0`);
+//! - `before`/`after` accept RFC 3339 strings and epoch-millisecond numbers.
+
+use crate::compile::{Interner, Reader};
+use crate::context::{AttrId, AttrValue, Attributes};
+use crate::datafile::{Comparison, Condition, Operator};
+use crate::error::DatafileError;
+use crate::number::NumberText;
+use crate::time::parse_rfc3339_ms;
+use crate::version::{compare, parse_lenient_semver, parse_strict_semver};
+use regex_lite::{Regex, RegexBuilder};
+use semver::Version;
+use serde_json::Value;
+use std::cmp::Ordering;
+
+/// How deep `all`/`any`/`not` may nest; keeps hostile input off the stack.
+pub const MAX_CONDITION_DEPTH: usize = 32;
+/// Longest regex pattern accepted, in bytes.
+const MAX_REGEX_LEN: usize = 1_024;
+/// Compiled-size cap for one regex (regex-lite's own unit, bytes of NFA).
+const REGEX_SIZE_LIMIT: usize = 256 * 1_024;
+
+/// A compiled condition tree.
+#[derive(Debug)]
+pub(crate) enum Node {
+    All(Box<[Node]>),
+    Any(Box<[Node]>),
+    Not(Box<Node>),
+    Test(AttrId, Test),
+}
+
+/// A compiled comparison of one attribute.
+#[derive(Debug)]
+pub(crate) enum Test {
+    /// `eq` (negate = false) and `neq`.
+    Equals {
+        text: Box<str>,
+        ci: bool,
+        negate: bool,
+    },
+    /// `in` and `notIn`.
+    OneOf {
+        set: ValueSet,
+        ci: bool,
+        negate: bool,
+    },
+    Contains {
+        text: Box<str>,
+        ci: bool,
+    },
+    StartsWith {
+        text: Box<str>,
+        ci: bool,
+    },
+    EndsWith {
+        text: Box<str>,
+        ci: bool,
+    },
+    Number {
+        cmp: Cmp,
+        operand: f64,
+    },
+    Semver {
+        cmp: Cmp,
+        operand: Version,
+    },
+    /// `before` (after = false) and `after`, in epoch milliseconds.
+    Date {
+        after: bool,
+        operand: f64,
+    },
+    Exists(bool),
+    Regex(Regex),
+}
+
+/// An ordering test: which results of `attribute.cmp(operand)` pass.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cmp {
+    Eq,
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+}
+
+impl Cmp {
+    fn holds(self, ordering: Ordering) -> bool {
+        match self {
+            Cmp::Eq => ordering.is_eq(),
+            Cmp::Lt => ordering.is_lt(),
+            Cmp::Lte => ordering.is_le(),
+            Cmp::Gt => ordering.is_gt(),
+            Cmp::Gte => ordering.is_ge(),
+        }
+    }
+}
+
+/// A sorted, deduplicated set of strings; membership by binary search.
+#[derive(Debug, Default)]
+pub(crate) struct ValueSet(Box<[Box<str>]>);
+
+impl ValueSet {
+    pub(crate) fn new(values: impl IntoIterator<Item = Box<str>>) -> Self {
+        let mut values: Vec<Box<str>> = values.into_iter().collect();
+        values.sort_unstable();
+        values.dedup();
+        ValueSet(values.into_boxed_slice())
+    }
+
+    pub(crate) fn contains(&self, text: &str) -> bool {
+        self.0.binary_search_by(|v| (**v).cmp(text)).is_ok()
+    }
+
+    /// Membership of `text` lowercased, without building the lowercase string.
+    /// Char order equals byte order in UTF-8, so the set's sort order holds.
+    fn contains_lowered(&self, text: &str) -> bool {
+        self.0
+            .binary_search_by(|v| v.chars().cmp(lower(text)))
+            .is_ok()
+    }
+}
+
+impl Node {
+    /// Whether the context satisfies the condition.
+    pub(crate) fn matches<C: Attributes + ?Sized>(&self, reader: &Reader<'_, C>) -> bool {
+        match self {
+            Node::All(children) => children.iter().all(|c| c.matches(reader)),
+            Node::Any(children) => children.iter().any(|c| c.matches(reader)),
+            Node::Not(child) => !child.matches(reader),
+            Node::Test(attr, test) => test.matches(reader.read(*attr)),
+        }
+    }
+}
+
+impl Test {
+    fn matches(&self, value: Option<AttrValue<'_>>) -> bool {
+        let value = match (self, value) {
+            (Test::Exists(wanted), value) => return value.is_some() == *wanted,
+            (_, None) => return false,
+            (_, Some(value)) => value,
+        };
+        match self {
+            Test::Equals { text, ci, negate } => {
+                equals(value.to_text().as_str(), text, *ci) != *negate
+            }
+            Test::OneOf { set, ci, negate } => {
+                let attr = value.to_text();
+                let found = if *ci {
+                    set.contains_lowered(attr.as_str())
+                } else {
+                    set.contains(attr.as_str())
+                };
+                found != *negate
+            }
+            Test::Contains { text, ci } => contains(value.to_text().as_str(), text, *ci),
+            Test::StartsWith { text, ci } => starts_with(value.to_text().as_str(), text, *ci),
+            Test::EndsWith { text, ci } => ends_with(value.to_text().as_str(), text, *ci),
+            Test::Number { cmp, operand } => value
+                .to_number()
+                .and_then(|n| n.partial_cmp(operand))
+                .is_some_and(|o| cmp.holds(o)),
+            Test::Semver { cmp, operand } => parse_lenient_semver(value.to_text().as_str())
+                .is_some_and(|v| cmp.holds(compare(&v, operand))),
+            Test::Date { after, operand } => to_epoch_ms(value)
+                .and_then(|ms| ms.partial_cmp(operand))
+                .is_some_and(|o| if *after { o.is_gt() } else { o.is_lt() }),
+            Test::Regex(re) => re.is_match(value.to_text().as_str()),
+            Test::Exists(_) => false,
+        }
+    }
+}
+
+fn to_epoch_ms(value: AttrValue<'_>) -> Option<f64> {
+    match value {
+        AttrValue::Num(n) => Some(n),
+        AttrValue::Str(s) => parse_rfc3339_ms(s).map(|ms| ms as f64),
+        AttrValue::Bool(_) => None,
+    }
+}
+
+/// Per-character Unicode lowercase, the one case folding Halyard uses.
+fn lower(s: &str) -> impl DoubleEndedIterator<Item = char> + Clone + '_ {
+    s.chars().flat_map(char::to_lowercase)
+}
+
+/// `operand` is already lowercased when `ci`.
+fn equals(attr: &str, operand: &str, ci: bool) -> bool {
+    if ci {
+        lower(attr).eq(operand.chars())
+    } else {
+        attr == operand
+    }
+}
+
+fn starts_with(attr: &str, operand: &str, ci: bool) -> bool {
+    if !ci {
+        return attr.starts_with(operand);
+    }
+    let mut chars = lower(attr);
+    operand.chars().all(|c| chars.next() == Some(c))
+}
+
+fn ends_with(attr: &str, operand: &str, ci: bool) -> bool {
+    if !ci {
+        return attr.ends_with(operand);
+    }
+    let mut chars = lower(attr).rev();
+    operand.chars().rev().all(|c| chars.next() == Some(c))
+}
+
+fn contains(attr: &str, operand: &str, ci: bool) -> bool {
+    if !ci {
+        return attr.contains(operand);
+    }
+    operand.is_empty()
+        || attr
+            .char_indices()
+            .any(|(i, _)| starts_with(&attr[i..], operand, true))
+}
+
+/// Compiles `condition` found at `path`, interning the attributes it reads.
+pub(crate) fn compile_condition(
+    condition: &Condition,
+    path: &str,
+    interner: &mut Interner,
+) -> Result<Node, DatafileError> {
+    compile_at_depth(condition, path, 0, interner)
+}
+
+fn compile_at_depth(
+    condition: &Condition,
+    path: &str,
+    depth: usize,
+    interner: &mut Interner,
+) -> Result<Node, DatafileError> {
+    if depth >= MAX_CONDITION_DEPTH {
+        return Err(DatafileError::new(
+            path,
+            format_args!("conditions nest deeper than {MAX_CONDITION_DEPTH} levels"),
+        ));
+    }
+    let compile_all = |children: &[Condition], field: &str, interner: &mut Interner| {
+        children
+            .iter()
+            .enumerate()
+            .map(|(i, c)| compile_at_depth(c, &format!("{path}.{field}[{i}]"), depth + 1, interner))
+            .collect::<Result<Box<[Node]>, _>>()
+    };
+    Ok(match condition {
+        Condition::All { all } => Node::All(compile_all(all, "all", interner)?),
+        Condition::Any { any } => Node::Any(compile_all(any, "any", interner)?),
+        Condition::Not { not } => Node::Not(Box::new(compile_at_depth(
+            not,
+            &format!("{path}.not"),
+            depth + 1,
+            interner,
+        )?)),
+        Condition::Compare(cmp) => {
+            let test = compile_test(cmp, path)?;
+            Node::Test(interner.intern(&cmp.attribute, path)?, test)
+        }
+    })
+}
+
+fn compile_test(cmp: &Comparison, path: &str) -> Result<Test, DatafileError> {
+    let fail = |field: &str, message: &str| DatafileError::new(format!("{path}.{field}"), message);
+    if cmp.attribute.is_empty() {
+        return Err(fail("attribute", "must not be empty"));
+    }
+    let is_list_op = matches!(cmp.op, Operator::In | Operator::NotIn);
+    match (is_list_op, &cmp.value, &cmp.values) {
+        (true, Some(_), _) => return Err(fail("value", "in/notIn take `values`, not `value`")),
+        (false, _, Some(_)) => return Err(fail("values", "only in/notIn take `values`")),
+        _ => {}
+    }
+    let takes_case = matches!(
+        cmp.op,
+        Operator::Eq
+            | Operator::Neq
+            | Operator::In
+            | Operator::NotIn
+            | Operator::Contains
+            | Operator::StartsWith
+            | Operator::EndsWith
+            | Operator::Regex
+    );
+    if cmp.case_insensitive && !takes_case {
+        return Err(fail("caseInsensitive", "applies to string operators only"));
+    }
+    let ci = cmp.case_insensitive;
+    let value = || {
+        cmp.value
+            .as_ref()
+            .ok_or_else(|| fail("value", "is required"))
+    };
+    let text = || -> Result<Box<str>, DatafileError> {
+        match value()? {
+            Value::String(s) => Ok(fold(s, ci)),
+            _ => Err(fail("value", "must be a string")),
+        }
+    };
+    let number = || {
+        value()?
+            .as_f64()
+            .ok_or_else(|| fail("value", "must be a number"))
+    };
+    let semver = || match value()? {
+        Value::String(s) => parse_strict_semver(s)
+            .map_err(|e| fail("value", &format!("not a semantic version: {e}"))),
+        _ => Err(fail("value", "must be a semantic version string")),
+    };
+    let date = || match value()? {
+        Value::Number(n) => n.as_f64().ok_or_else(|| fail("value", "bad number")),
+        Value::String(s) => parse_rfc3339_ms(s)
+            .map(|ms| ms as f64)
+            .ok_or_else(|| fail("value", "not an RFC 3339 date-time")),
+        _ => Err(fail(
+            "value",
+            "must be an RFC 3339 string or epoch milliseconds",
+        )),
+    };
+    Ok(match cmp.op {
+        Operator::Eq | Operator::Neq => Test::Equals {
+            text: scalar_text(value()?, ci)
+                .ok_or_else(|| fail("value", "must be a string, number or boolean"))?,
+            ci,
+            negate: cmp.op == Operator::Neq,
+        },
+        Operator::In | Operator::NotIn => {
+            let values = cmp
+                .values
+                .as_ref()
+                .ok_or_else(|| fail("values", "is required"))?;
+            let texts = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    scalar_text(v, ci).ok_or_else(|| {
+                        fail(
+                            &format!("values[{i}]"),
+                            "must be a string, number or boolean",
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Test::OneOf {
+                set: ValueSet::new(texts),
+                ci,
+                negate: cmp.op == Operator::NotIn,
+            }
+        }
+        Operator::Contains => Test::Contains { text: text()?, ci },
+        Operator::StartsWith => Test::StartsWith { text: text()?, ci },
+        Operator::EndsWith => Test::EndsWith { text: text()?, ci },
+        Operator::Lt => Test::Number {
+            cmp: Cmp::Lt,
+            operand: number()?,
+        },
+        Operator::Lte => Test::Number {
+            cmp: Cmp::Lte,
+            operand: number()?,
+        },
+        Operator::Gt => Test::Number {
+            cmp: Cmp::Gt,
+            operand: number()?,
+        },
+        Operator::Gte => Test::Number {
+            cmp: Cmp::Gte,
+            operand: number()?,
+        },
+        Operator::SemverEq => Test::Semver {
+            cmp: Cmp::Eq,
+            operand: semver()?,
+        },
+        Operator::SemverLt => Test::Semver {
+            cmp: Cmp::Lt,
+            operand: semver()?,
+        },
+        Operator::SemverLte => Test::Semver {
+            cmp: Cmp::Lte,
+            operand: semver()?,
+        },
+        Operator::SemverGt => Test::Semver {
+            cmp: Cmp::Gt,
+            operand: semver()?,
+        },
+        Operator::SemverGte => Test::Semver {
+            cmp: Cmp::Gte,
+            operand: semver()?,
+        },
+        Operator::Before => Test::Date {
+            after: false,
+            operand: date()?,
+        },
+        Operator::After => Test::Date {
+            after: true,
+            operand: date()?,
+        },
+        Operator::Exists => match &cmp.value {
+            None => Test::Exists(true),
+            Some(Value::Bool(b)) => Test::Exists(*b),
+            Some(_) => return Err(fail("value", "exists takes an optional boolean")),
+        },
+        Operator::Regex => {
+            let pattern = match value()? {
+                Value::String(s) if s.len() <= MAX_REGEX_LEN => s,
+                Value::String(_) => return Err(fail("value", "regex longer than 1024 bytes")),
+                _ => return Err(fail("value", "must be a regex string")),
+            };
+            let re = RegexBuilder::new(pattern)
+                .case_insensitive(ci)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .map_err(|e| fail("value", &format!("invalid regex: {e}")))?;
+            Test::Regex(re)
+        }
+    })
+}
+
+/// Text of a scalar operand (see the module docs), lowercased when `ci`.
+fn scalar_text(value: &Value, ci: bool) -> Option<Box<str>> {
+    let text: Box<str> = match value {
+        Value::String(s) => s.as_str().into(),
+        Value::Number(n) => NumberText::new(n.as_f64()?).as_str().into(),
+        Value::Bool(b) => if *b { "true" } else { "false" }.into(),
+        Value::Null | Value::Array(_) | Value::Object(_) => return None,
+    };
+    Some(if ci { fold(&text, true) } else { text })
+}
+
+fn fold(s: &str, ci: bool) -> Box<str> {
+    if ci {
+        lower(s).collect::<String>().into()
+    } else {
+        s.into()
+    }
+}

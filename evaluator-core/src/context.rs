@@ -1,0 +1,201 @@
+//! The evaluation context: who or what a flag is evaluated for.
+//!
+//! Evaluation reads attributes through the [`Attributes`] trait, so a binding
+//! can answer from fixed slots indexed by [`AttrId`] (no lookups by name)
+//! while [`Context`] answers from a JSON object by name.
+
+use crate::number::NumberText;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Index into [`crate::CompiledDatafile::attribute_names`].
+pub type AttrId = u16;
+
+/// An attribute value as evaluation sees it. Any other JSON value counts as missing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AttrValue<'a> {
+    /// A string.
+    Str(&'a str),
+    /// A number.
+    Num(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl<'a> AttrValue<'a> {
+    /// Converts a JSON scalar; objects, arrays and null are "missing".
+    pub fn from_json(value: &'a Value) -> Option<Self> {
+        match value {
+            Value::String(s) => Some(AttrValue::Str(s)),
+            Value::Number(n) => n.as_f64().map(AttrValue::Num),
+            Value::Bool(b) => Some(AttrValue::Bool(*b)),
+            Value::Null | Value::Array(_) | Value::Object(_) => None,
+        }
+    }
+
+    /// The value as text: strings as they are, numbers as JavaScript's
+    /// `String(n)` writes them, booleans as `true` / `false`.
+    pub(crate) fn to_text(self) -> Text<'a> {
+        match self {
+            AttrValue::Str(s) => Text::Borrowed(s),
+            AttrValue::Num(n) => Text::Number(NumberText::new(n)),
+            AttrValue::Bool(true) => Text::Borrowed("true"),
+            AttrValue::Bool(false) => Text::Borrowed("false"),
+        }
+    }
+
+    /// The value as a number: numbers, and strings that parse as a finite number.
+    pub(crate) fn to_number(self) -> Option<f64> {
+        match self {
+            AttrValue::Num(n) => Some(n),
+            AttrValue::Str(s) => s.parse::<f64>().ok().filter(|n| n.is_finite()),
+            AttrValue::Bool(_) => None,
+        }
+    }
+}
+
+/// Text of an attribute value without allocating.
+pub(crate) enum Text<'a> {
+    Borrowed(&'a str),
+    Number(NumberText),
+}
+
+impl Text<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(s) => s,
+            Text::Number(n) => n.as_str(),
+        }
+    }
+}
+
+/// Source of attribute values for one evaluation.
+///
+/// `id` indexes [`crate::CompiledDatafile::attribute_names`] and `name` is that
+/// entry; implementations may use either. Evaluation itself applies the
+/// `userId` → `key` fallback, so implementations need not.
+pub trait Attributes {
+    /// The value of attribute `id` / `name`, or `None` when missing.
+    fn get(&self, id: AttrId, name: &str) -> Option<AttrValue<'_>>;
+}
+
+/// A context as JSON describes it:
+/// `{ "key"?: string, "appVersion"?: string, "attributes"?: { name: scalar } }`.
+///
+/// The top-level `key` and `appVersion` are the attributes of those names and
+/// shadow same-named entries of `attributes`; `userId` falls back to `key`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Context {
+    /// Targeting key (OpenFeature's `targetingKey`).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// The application's version, compared with rollout `minVersion`.
+    #[serde(default)]
+    pub app_version: Option<String>,
+    /// Every other attribute.
+    #[serde(default)]
+    pub attributes: Map<String, Value>,
+}
+
+impl Context {
+    /// A context with only a targeting key.
+    pub fn with_key(key: impl Into<String>) -> Self {
+        Context {
+            key: Some(key.into()),
+            ..Context::default()
+        }
+    }
+
+    /// Adds or replaces one attribute (builder style).
+    pub fn with_attribute(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.attributes.insert(name.into(), value.into());
+        self
+    }
+
+    fn attribute(&self, name: &str) -> Option<AttrValue<'_>> {
+        self.attributes.get(name).and_then(AttrValue::from_json)
+    }
+}
+
+impl Attributes for Context {
+    fn get(&self, _id: AttrId, name: &str) -> Option<AttrValue<'_>> {
+        let top_level = match name {
+            "key" => self.key.as_deref(),
+            "appVersion" => self.app_version.as_deref(),
+            _ => None,
+        };
+        let value = top_level
+            .map(AttrValue::Str)
+            .or_else(|| self.attribute(name));
+        match (value, name) {
+            (None, "userId") => self.get(0, "key"),
+            _ => value,
+        }
+    }
+}
+
+impl<T: Attributes + ?Sized> Attributes for &T {
+    fn get(&self, id: AttrId, name: &str) -> Option<AttrValue<'_>> {
+        (**self).get(id, name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn context(value: Value) -> Context {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn top_level_fields_shadow_attributes() {
+        let ctx = context(json!({
+            "key": "u1", "appVersion": "2.0",
+            "attributes": { "key": "other", "appVersion": "1.0", "plan": "pro" }
+        }));
+        assert_eq!(ctx.get(0, "key"), Some(AttrValue::Str("u1")));
+        assert_eq!(ctx.get(0, "appVersion"), Some(AttrValue::Str("2.0")));
+        assert_eq!(ctx.get(0, "plan"), Some(AttrValue::Str("pro")));
+    }
+
+    #[test]
+    fn attributes_fill_in_when_top_level_is_absent() {
+        let ctx = context(json!({ "attributes": { "key": "k", "appVersion": "1.0" } }));
+        assert_eq!(ctx.get(0, "key"), Some(AttrValue::Str("k")));
+        assert_eq!(ctx.get(0, "appVersion"), Some(AttrValue::Str("1.0")));
+    }
+
+    #[test]
+    fn user_id_falls_back_to_key() {
+        let ctx = Context::with_key("u1");
+        assert_eq!(ctx.get(0, "userId"), Some(AttrValue::Str("u1")));
+        let own = Context::with_key("u1").with_attribute("userId", "u2");
+        assert_eq!(own.get(0, "userId"), Some(AttrValue::Str("u2")));
+        assert_eq!(Context::default().get(0, "userId"), None);
+    }
+
+    #[test]
+    fn only_scalars_are_values() {
+        let ctx = context(json!({ "attributes": {
+            "n": 3.5, "b": false, "null": null, "list": [1], "obj": {}
+        }}));
+        assert_eq!(ctx.get(0, "n"), Some(AttrValue::Num(3.5)));
+        assert_eq!(ctx.get(0, "b"), Some(AttrValue::Bool(false)));
+        for missing in ["null", "list", "obj", "absent"] {
+            assert_eq!(ctx.get(0, missing), None, "{missing}");
+        }
+    }
+
+    #[test]
+    fn text_and_number_forms() {
+        assert_eq!(AttrValue::Num(2.0).to_text().as_str(), "2");
+        assert_eq!(AttrValue::Bool(true).to_text().as_str(), "true");
+        assert_eq!(AttrValue::Str("1e3").to_number(), Some(1000.0));
+        assert_eq!(AttrValue::Str("inf").to_number(), None);
+        assert_eq!(AttrValue::Str("abc").to_number(), None);
+        assert_eq!(AttrValue::Bool(true).to_number(), None);
+    }
+}

@@ -1,0 +1,338 @@
+//! Flag evaluation, in the order of DESIGN.md:
+//! not found → disabled/archived/scheduled → overrides → rollout condition →
+//! AB_TEST rules, then TARGETED_DELIVERY rules → default variation.
+//!
+//! Evaluation reads only the compiled datafile, the context and `now`; it
+//! never panics, and for string attributes it does not allocate.
+
+use crate::bucket::{bucket_with_prefix, pick_variation, BUCKET_COUNT};
+use crate::compile::{CompiledDatafile, CompiledFlag, CompiledRule, Reader};
+use crate::condition::ValueSet;
+use crate::context::{AttrId, Attributes};
+use crate::datafile::{Flag, FlagType};
+use crate::version::{compare, parse_lenient_semver};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Why a flag evaluated to its value (OpenFeature's reasons plus Halyard's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Reason {
+    /// A TARGETED_DELIVERY rule matched.
+    TargetingMatch,
+    /// An AB_TEST rule matched.
+    Split,
+    /// No override or rule applied: the default variation.
+    Default,
+    /// The flag is disabled or archived: the off variation.
+    Disabled,
+    /// Evaluation failed; see the error code.
+    Error,
+    /// An override matched.
+    Override,
+    /// Enabled, but the scheduled enable time has not come: the off variation.
+    Scheduled,
+    /// The rollout condition (activation date, minimum version) is not met.
+    RolloutCondition,
+}
+
+impl Reason {
+    /// The wire name, e.g. `TARGETING_MATCH`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::TargetingMatch => "TARGETING_MATCH",
+            Reason::Split => "SPLIT",
+            Reason::Default => "DEFAULT",
+            Reason::Disabled => "DISABLED",
+            Reason::Error => "ERROR",
+            Reason::Override => "OVERRIDE",
+            Reason::Scheduled => "SCHEDULED",
+            Reason::RolloutCondition => "ROLLOUT_CONDITION",
+        }
+    }
+}
+
+/// Why an evaluation has reason `ERROR`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// No flag with that key in the datafile.
+    FlagNotFound,
+    /// The flag's type is not the one the caller asked for.
+    TypeMismatch,
+    /// The datafile could not be parsed (reported by bindings).
+    ParseError,
+    /// The context could not be read (reported by bindings).
+    InvalidContext,
+    /// Anything else.
+    General,
+}
+
+impl ErrorCode {
+    /// The wire name, e.g. `FLAG_NOT_FOUND`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::FlagNotFound => "FLAG_NOT_FOUND",
+            ErrorCode::TypeMismatch => "TYPE_MISMATCH",
+            ErrorCode::ParseError => "PARSE_ERROR",
+            ErrorCode::InvalidContext => "INVALID_CONTEXT",
+            ErrorCode::General => "GENERAL",
+        }
+    }
+}
+
+/// The result of evaluating one flag, borrowing from the compiled datafile.
+///
+/// Serializes to the result object every Halyard implementation produces:
+/// `{ value, variation, reason, ruleId, errorCode, versionSufficient, dateReached }`.
+/// On errors `value` is `None`: the caller substitutes its default.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation<'a> {
+    /// The flag's key.
+    #[serde(skip)]
+    pub flag_key: &'a str,
+    /// The served variation's value; `None` on errors.
+    pub value: Option<&'a Value>,
+    /// The served variation's key.
+    pub variation: Option<&'a str>,
+    /// Position of the served variation in the flag's `variations`.
+    #[serde(skip)]
+    pub variation_index: Option<u32>,
+    /// Why this value.
+    pub reason: Reason,
+    /// Id of the rule that matched.
+    pub rule_id: Option<&'a str>,
+    /// Position of that rule in the flag's `rules`.
+    #[serde(skip)]
+    pub rule_index: Option<u32>,
+    /// Set when `reason` is `ERROR`.
+    pub error_code: Option<ErrorCode>,
+    /// Whether `appVersion` meets the rollout `minVersion` (when the flag has one
+    /// and evaluation got as far as the rollout condition).
+    pub version_sufficient: Option<bool>,
+    /// Whether `now` has reached the rollout `activationDate` (same rule).
+    pub date_reached: Option<bool>,
+}
+
+impl<'a> Evaluation<'a> {
+    /// An `ERROR` result: no value, no variation.
+    pub fn error(flag_key: &'a str, code: ErrorCode) -> Self {
+        Evaluation {
+            flag_key,
+            value: None,
+            variation: None,
+            variation_index: None,
+            reason: Reason::Error,
+            rule_id: None,
+            rule_index: None,
+            error_code: Some(code),
+            version_sufficient: None,
+            date_reached: None,
+        }
+    }
+
+    fn serve(flag: &'a Flag, variation: u32, reason: Reason) -> Self {
+        let served = flag.variations.get(variation as usize);
+        Evaluation {
+            flag_key: &flag.key,
+            value: served.map(|v| &v.value),
+            variation: served.map(|v| v.key.as_str()),
+            variation_index: Some(variation),
+            reason,
+            rule_id: None,
+            rule_index: None,
+            error_code: None,
+            version_sufficient: None,
+            date_reached: None,
+        }
+    }
+}
+
+impl CompiledDatafile {
+    /// Evaluates flag `key` for `ctx` at `now_ms` (epoch milliseconds).
+    /// An unknown key yields `ERROR` / `FLAG_NOT_FOUND`.
+    pub fn evaluate<'a, C: Attributes + ?Sized>(
+        &'a self,
+        key: &'a str,
+        ctx: &C,
+        now_ms: i64,
+    ) -> Evaluation<'a> {
+        match self.flag_index(key) {
+            Some(index) => self.evaluate_index(index, ctx, now_ms),
+            None => Evaluation::error(key, ErrorCode::FlagNotFound),
+        }
+    }
+
+    /// Like [`evaluate`](Self::evaluate), but answers `ERROR` / `TYPE_MISMATCH`
+    /// when the flag's type is not `expected`.
+    pub fn evaluate_typed<'a, C: Attributes + ?Sized>(
+        &'a self,
+        key: &'a str,
+        expected: FlagType,
+        ctx: &C,
+        now_ms: i64,
+    ) -> Evaluation<'a> {
+        let Some(index) = self.flag_index(key) else {
+            return Evaluation::error(key, ErrorCode::FlagNotFound);
+        };
+        match self.datafile.flags.get(index) {
+            Some(flag) if flag.flag_type != expected => {
+                Evaluation::error(&flag.key, ErrorCode::TypeMismatch)
+            }
+            _ => self.evaluate_index(index, ctx, now_ms),
+        }
+    }
+
+    /// Evaluates the flag at position `index` of the datafile's `flags` (see
+    /// [`flag_index`](Self::flag_index)); out of range is `FLAG_NOT_FOUND`.
+    pub fn evaluate_index<C: Attributes + ?Sized>(
+        &self,
+        index: usize,
+        ctx: &C,
+        now_ms: i64,
+    ) -> Evaluation<'_> {
+        match (self.datafile.flags.get(index), self.flags.get(index)) {
+            (Some(flag), Some(compiled)) => {
+                self.evaluate_flag(flag, compiled, &Reader::new(ctx, &self.attributes), now_ms)
+            }
+            _ => Evaluation::error("", ErrorCode::FlagNotFound),
+        }
+    }
+
+    /// Evaluates every flag, in datafile order.
+    pub fn evaluate_all<C: Attributes + ?Sized>(
+        &self,
+        ctx: &C,
+        now_ms: i64,
+    ) -> Vec<Evaluation<'_>> {
+        let reader = Reader::new(ctx, &self.attributes);
+        self.datafile
+            .flags
+            .iter()
+            .zip(&self.flags)
+            .map(|(flag, compiled)| self.evaluate_flag(flag, compiled, &reader, now_ms))
+            .collect()
+    }
+
+    fn evaluate_flag<'a, C: Attributes + ?Sized>(
+        &'a self,
+        flag: &'a Flag,
+        compiled: &CompiledFlag,
+        reader: &Reader<'_, C>,
+        now_ms: i64,
+    ) -> Evaluation<'a> {
+        if !compiled.serving {
+            return Evaluation::serve(flag, compiled.off, Reason::Disabled);
+        }
+        if compiled.scheduled_enable_at.is_some_and(|at| now_ms < at) {
+            return Evaluation::serve(flag, compiled.off, Reason::Scheduled);
+        }
+        if let Some(hit) = compiled
+            .overrides
+            .iter()
+            .find(|o| is_listed(reader, o.attr, &o.values))
+        {
+            return Evaluation::serve(flag, hit.variation, Reason::Override);
+        }
+
+        let date_reached = compiled.activation_date.map(|at| now_ms >= at);
+        let version_sufficient = compiled.min_version.as_ref().map(|(min, attr)| {
+            reader
+                .read(*attr)
+                .and_then(|v| parse_lenient_semver(v.to_text().as_str()))
+                .is_some_and(|v| compare(&v, min).is_ge())
+        });
+        let mut result = if date_reached == Some(false) || version_sufficient == Some(false) {
+            Evaluation::serve(flag, compiled.off, Reason::RolloutCondition)
+        } else {
+            self.evaluate_rules(flag, compiled, reader)
+        };
+        result.version_sufficient = version_sufficient;
+        result.date_reached = date_reached;
+        result
+    }
+
+    fn evaluate_rules<'a, C: Attributes + ?Sized>(
+        &'a self,
+        flag: &'a Flag,
+        compiled: &CompiledFlag,
+        reader: &Reader<'_, C>,
+    ) -> Evaluation<'a> {
+        for rule in compiled.rules.iter() {
+            if let Some(variation) = self.match_rule(rule, reader) {
+                let mut result = Evaluation::serve(flag, variation, rule.reason);
+                result.rule_id = flag.rules.get(rule.index as usize).map(|r| r.id.as_str());
+                result.rule_index = Some(rule.index);
+                return result;
+            }
+        }
+        Evaluation::serve(flag, compiled.default, Reason::Default)
+    }
+
+    /// The variation `rule` serves to the context, or `None` when it does not apply.
+    fn match_rule<C: Attributes + ?Sized>(
+        &self,
+        rule: &CompiledRule,
+        reader: &Reader<'_, C>,
+    ) -> Option<u32> {
+        let in_audiences = rule.audiences.is_empty()
+            || rule
+                .audiences
+                .iter()
+                .any(|&a| self.is_in_audience(a, reader));
+        if !in_audiences {
+            return None;
+        }
+        let value = reader.read(rule.hash_attr)?;
+        let text = value.to_text();
+        // A full allocation or a single slice needs no hash: the answer is the same.
+        if rule.allocation < BUCKET_COUNT
+            && bucket_with_prefix(&rule.traffic_prefix, text.as_str()) >= rule.allocation
+        {
+            return None;
+        }
+        match &*rule.slices {
+            [only] => Some(only.variation),
+            slices => pick_variation(
+                slices,
+                bucket_with_prefix(&rule.variation_prefix, text.as_str()),
+            ),
+        }
+    }
+
+    /// Membership: excluded wins, then included, then the conditions.
+    fn is_in_audience<C: Attributes + ?Sized>(
+        &self,
+        audience: u32,
+        reader: &Reader<'_, C>,
+    ) -> bool {
+        let Some(audience) = self.audiences.get(audience as usize) else {
+            return false;
+        };
+        let listed = |lists: &[(AttrId, ValueSet)]| {
+            lists
+                .iter()
+                .any(|(attr, values)| is_listed(reader, *attr, values))
+        };
+        if listed(&audience.excluded) {
+            return false;
+        }
+        listed(&audience.included)
+            || audience
+                .conditions
+                .as_ref()
+                .is_some_and(|c| c.matches(reader))
+    }
+}
+
+/// Whether the text of attribute `attr` is one of `values`.
+fn is_listed<C: Attributes + ?Sized>(
+    reader: &Reader<'_, C>,
+    attr: AttrId,
+    values: &ValueSet,
+) -> bool {
+    reader
+        .read(attr)
+        .is_some_and(|v| values.contains(v.to_text().as_str()))
+}

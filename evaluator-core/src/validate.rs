@@ -1,0 +1,171 @@
+//! Parsing and the semantic checks compilation runs on a datafile.
+//!
+//! Structural errors come from serde with their JSON path; semantic errors
+//! name the offending field the same way (`flags[3].rules[0].variations`).
+
+use crate::datafile::{Datafile, Flag, FlagType, SCHEMA_VERSION};
+use crate::error::DatafileError;
+use crate::time::parse_rfc3339_ms;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// How far a rule's percentages may sum away from 1.
+pub const SPLIT_SUM_TOLERANCE: f64 = 1e-6;
+
+impl Datafile {
+    /// Parses a datafile and validates it completely (structure, references,
+    /// types, percentages, operands); errors name the bad field.
+    pub fn parse(json: &str) -> Result<Datafile, DatafileError> {
+        let datafile = deserialize(json)?;
+        datafile.validate()?;
+        Ok(datafile)
+    }
+
+    /// Runs every semantic check of [`Datafile::parse`] on a datafile built in
+    /// code (the control plane validates before publishing).
+    pub fn validate(&self) -> Result<(), DatafileError> {
+        crate::compile::build(self).map(drop)
+    }
+}
+
+/// Structural parse only.
+pub(crate) fn deserialize(json: &str) -> Result<Datafile, DatafileError> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let datafile: Datafile =
+        serde_path_to_error::deserialize(&mut de).map_err(DatafileError::from_serde)?;
+    de.end()
+        .map_err(|e| DatafileError::new("", format_args!("{e}")))?;
+    Ok(datafile)
+}
+
+/// Checks the document-level fields.
+pub(crate) fn check_datafile_header(datafile: &Datafile) -> Result<(), DatafileError> {
+    if datafile.schema_version != SCHEMA_VERSION {
+        return Err(DatafileError::new(
+            "schemaVersion",
+            format_args!(
+                "unsupported schema version {} (expected {SCHEMA_VERSION})",
+                datafile.schema_version
+            ),
+        ));
+    }
+    if parse_rfc3339_ms(&datafile.published_at).is_none() {
+        return Err(DatafileError::new(
+            "publishedAt",
+            "not an RFC 3339 date-time",
+        ));
+    }
+    check_unique(datafile.events.iter().map(|e| e.key.as_str()), |i| {
+        format!("events[{i}].key")
+    })?;
+    Ok(())
+}
+
+/// Checks that `keys` are non-empty and pairwise distinct; returns key → position.
+pub(crate) fn check_unique<'a>(
+    keys: impl Iterator<Item = &'a str>,
+    path: impl Fn(usize) -> String,
+) -> Result<HashMap<&'a str, usize>, DatafileError> {
+    let mut seen = HashMap::new();
+    for (i, key) in keys.enumerate() {
+        if key.is_empty() {
+            return Err(DatafileError::new(path(i), "must not be empty"));
+        }
+        if let Some(first) = seen.insert(key, i) {
+            return Err(DatafileError::new(
+                path(i),
+                format_args!("duplicate {key:?} (first at index {first})"),
+            ));
+        }
+    }
+    Ok(seen)
+}
+
+/// Variation keys are unique and values match the flag type; a BOOLEAN flag
+/// has exactly the two values `true` and `false`.
+pub(crate) fn check_variations(flag: &Flag, path: &str) -> Result<(), DatafileError> {
+    let at = format!("{path}.variations");
+    if flag.variations.is_empty() {
+        return Err(DatafileError::new(at, "must not be empty"));
+    }
+    check_unique(flag.variations.iter().map(|v| v.key.as_str()), |i| {
+        format!("{at}[{i}].key")
+    })?;
+    let expected = match flag.flag_type {
+        FlagType::Boolean => "a boolean",
+        FlagType::String => "a string",
+        FlagType::Number => "a number",
+        FlagType::Json => return Ok(()),
+    };
+    for (i, variation) in flag.variations.iter().enumerate() {
+        let fits = match flag.flag_type {
+            FlagType::Boolean => variation.value.is_boolean(),
+            FlagType::String => variation.value.is_string(),
+            FlagType::Number => variation.value.is_number(),
+            FlagType::Json => true,
+        };
+        if !fits {
+            return Err(DatafileError::new(
+                format!("{at}[{i}].value"),
+                format_args!("must be {expected} for a {:?} flag", flag.flag_type),
+            ));
+        }
+    }
+    let has = |b: bool| flag.variations.iter().any(|v| v.value == Value::Bool(b));
+    if flag.flag_type == FlagType::Boolean
+        && (flag.variations.len() != 2 || !has(true) || !has(false))
+    {
+        return Err(DatafileError::new(
+            at,
+            "a BOOLEAN flag has exactly two variations, valued true and false",
+        ));
+    }
+    Ok(())
+}
+
+/// Index of variation `key` in `flag`; the error names `{path}.{field}`.
+pub(crate) fn resolve_variation(
+    flag: &Flag,
+    key: &str,
+    path: &str,
+    field: &str,
+) -> Result<u32, DatafileError> {
+    flag.variations
+        .iter()
+        .position(|v| v.key == key)
+        .map(|i| i as u32)
+        .ok_or_else(|| {
+            DatafileError::new(
+                format_args!("{path}.{field}"),
+                format_args!("unknown variation {key:?}"),
+            )
+        })
+}
+
+/// A share (percentage or allocation) must be a finite number in 0..=1.
+pub(crate) fn check_share(share: f64, path: &str) -> Result<f64, DatafileError> {
+    if share.is_finite() && (0.0..=1.0).contains(&share) {
+        Ok(share)
+    } else {
+        Err(DatafileError::new(
+            path,
+            format_args!("{share} is not within 0..=1"),
+        ))
+    }
+}
+
+/// A rule's percentages must sum to 1 within [`SPLIT_SUM_TOLERANCE`].
+pub(crate) fn check_split_sum(
+    shares: impl Iterator<Item = f64>,
+    path: &str,
+) -> Result<(), DatafileError> {
+    let sum: f64 = shares.sum();
+    if (sum - 1.0).abs() <= SPLIT_SUM_TOLERANCE {
+        Ok(())
+    } else {
+        Err(DatafileError::new(
+            path,
+            format_args!("percentages sum to {sum}"),
+        ))
+    }
+}
