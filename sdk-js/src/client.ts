@@ -1,0 +1,472 @@
+import { Engine } from './engine.js';
+import { Emitter } from './emitter.js';
+import { HalyardError, toHalyardError } from './errors.js';
+import { EventQueue, batchEvents } from './events.js';
+import { resolveOptions, type ClientOptions } from './options.js';
+import { RevisionStream } from './stream.js';
+import { Transport } from './transport.js';
+import { backoffDelay, Timer } from './timing.js';
+import type { Context, ErrorCode, Evaluation, Value, ValueType } from './evaluation.js';
+import { SDK_VERSION } from './version.js';
+
+/** Payload of the `change` event. */
+export interface ChangeEvent {
+  /** Revision now served. */
+  revision: number;
+  /** Revision served before. */
+  previousRevision: number;
+  /** Flags whose value, variation or reason changed for the current context. */
+  flagKeys: string[];
+}
+
+/** The events `on()` accepts and what their listeners receive. */
+export interface ClientEvents {
+  /** The first datafile is loaded (once). */
+  ready: undefined;
+  /** A newer datafile replaced the one in use. */
+  change: ChangeEvent;
+  /** Something failed; the client goes on with what it has. */
+  error: HalyardError;
+  [name: string]: unknown;
+}
+
+/** Counters for monitoring the client. */
+export interface ClientStats {
+  /** Revision of the datafile in use, null before the first one. */
+  revision: number | null;
+  /** Events waiting to be sent. */
+  queuedEvents: number;
+  /** Events dropped because the queue was full. */
+  droppedEvents: number;
+}
+
+/** What differs between the browser/Node and the edge entry points. */
+export interface Runtime {
+  /** `sdkType` of the heartbeat. */
+  sdkType: string;
+  /** Makes the WebAssembly engine usable (idempotent). */
+  initialize(): Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+const STREAM_IDLE_MS = 45_000; // three missed keep-alives (the server sends one every 15 s)
+const POST_BATCH_EVENTS = 500;
+const POST_BATCH_BYTES = 256 * 1024;
+const BEACON_BATCH_BYTES = 60 * 1024; // browsers cap a page's in-flight beacons at 64 KiB
+
+/**
+ * A Halyard client: evaluates flags locally against the environment's
+ * datafile, keeps that datafile fresh, and reports impressions, counts and
+ * `track` events. Create it with `createClient`. Evaluation never throws.
+ */
+export class HalyardClient {
+  private readonly options: ReturnType<typeof resolveOptions>;
+  private readonly emitter = new Emitter<ClientEvents>();
+  private readonly transport: Transport | undefined;
+  private readonly queue: EventQueue | undefined;
+  private readonly lifecycle = new AbortController();
+  private readonly eventsAbort = new AbortController();
+  private readonly pollTimer = new Timer();
+  private readonly flushTimer = new Timer();
+  private readonly readyPromise: Promise<void>;
+  private settleReady!: (error?: HalyardError) => void;
+  private readonly initialized: Promise<void>;
+  private stream: RevisionStream | undefined;
+  private engine: Engine | undefined;
+  /** What evaluations answer while there is no engine: PARSE_ERROR / GENERAL once readiness is out of reach. */
+  private notReadyCode: ErrorCode = 'PROVIDER_NOT_READY';
+  private context: Context;
+  private etag: string | null = null;
+  private failures = 0;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  private flushing: Promise<void> = Promise.resolve();
+  private closing: Promise<void> | undefined;
+  private removePageHideListeners: (() => void) | undefined;
+
+  /** Use `createClient`; this constructor is the entry points' shared implementation. */
+  constructor(options: ClientOptions, private readonly runtime: Runtime) {
+    this.options = resolveOptions(options);
+    this.context = this.options.context;
+    const { baseUrl, sdkKey } = this.options;
+    if (baseUrl !== undefined && sdkKey !== undefined) {
+      this.transport = new Transport({
+        baseUrl,
+        sdkKey,
+        fetch: this.options.fetch,
+        sdkType: runtime.sdkType,
+        sdkVersion: SDK_VERSION,
+        timeoutMs: this.options.requestTimeoutMs,
+      });
+      if (this.options.sendEvents) {
+        this.queue = new EventQueue({ capacity: this.options.eventQueueCapacity, dedupeCapacity: 10_000, now: Date.now });
+      }
+    }
+    this.readyPromise = new Promise<void>((resolve, reject) => {
+      this.settleReady = (error) => (error ? reject(error) : resolve());
+    });
+    // Nobody has to call ready(): a rejection nobody awaits must not crash Node.
+    this.readyPromise.catch(() => undefined);
+    this.initialized = runtime.initialize().then(
+      () => this.start(),
+      (error: unknown) => {
+        this.notReadyCode = 'GENERAL';
+        this.fail(toHalyardError('init', error));
+      },
+    );
+  }
+
+  /**
+   * Resolves once the first datafile is loaded (from the bootstrap or the
+   * server). Rejects when the engine cannot load, when a client without
+   * network has no valid datafile, when the client is closed first, or after
+   * `timeoutMs` if given. Until then evaluations answer the caller's default
+   * with reason ERROR / PROVIDER_NOT_READY (PARSE_ERROR when an invalid
+   * bootstrap datafile left nothing to evaluate, GENERAL when the engine
+   * could not load).
+   */
+  ready(timeoutMs?: number): Promise<void> {
+    if (timeoutMs === undefined) return this.readyPromise;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HalyardError('datafile', `not ready after ${timeoutMs} ms`)), timeoutMs);
+      this.readyPromise.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  }
+
+  /**
+   * Evaluates `flagKey` for the current context and returns the full result:
+   * value, variation, reason, ruleId, errorCode. `defaultValue` is returned
+   * (with reason ERROR) when the flag is unknown, the client is not ready, or
+   * `valueType` is given and the flag's type differs (TYPE_MISMATCH).
+   * Records an impression and an evaluation count. Never throws.
+   */
+  evaluate(flagKey: string, defaultValue: Value = null, valueType?: ValueType): Evaluation {
+    const engine = this.engine;
+    if (!engine) return errorEvaluation(flagKey, defaultValue, this.notReadyCode);
+    let result: Evaluation;
+    try {
+      result = engine.evaluate(flagKey, defaultValue, valueType);
+    } catch {
+      return errorEvaluation(flagKey, defaultValue, 'GENERAL');
+    }
+    if (this.queue && result.variation !== null) {
+      this.queue.recordEvaluation(flagKey, result.variation, result.ruleId, this.context.key ?? null);
+    }
+    return result;
+  }
+
+  /** True when the boolean flag `flagKey` serves `true` to the current context; false otherwise (also when unknown). */
+  isEnabled(flagKey: string): boolean {
+    return this.evaluate(flagKey, false, 'boolean').value === true;
+  }
+
+  /** The value `flagKey` serves to the current context, whatever its type; `defaultValue` when unknown or not ready. */
+  variation(flagKey: string, defaultValue: Value = null): Value {
+    return this.evaluate(flagKey, defaultValue).value;
+  }
+
+  /** The value of a BOOLEAN flag; `defaultValue` when unknown, not ready, or of another type. */
+  booleanVariation(flagKey: string, defaultValue: boolean): boolean {
+    return this.evaluate(flagKey, defaultValue, 'boolean').value as boolean;
+  }
+
+  /** The value of a STRING flag; `defaultValue` when unknown, not ready, or of another type. */
+  stringVariation(flagKey: string, defaultValue: string): string {
+    return this.evaluate(flagKey, defaultValue, 'string').value as string;
+  }
+
+  /** The value of a NUMBER flag; `defaultValue` when unknown, not ready, or of another type. */
+  numberVariation(flagKey: string, defaultValue: number): number {
+    return this.evaluate(flagKey, defaultValue, 'number').value as number;
+  }
+
+  /** The value of a JSON flag; `defaultValue` when unknown, not ready, or of another type. */
+  jsonVariation<T extends Value = Value>(flagKey: string, defaultValue: T): T {
+    return this.evaluate(flagKey, defaultValue, 'json').value as T;
+  }
+
+  /**
+   * Evaluates every flag of the datafile for the current context, keyed by
+   * flag key, in datafile order; `{}` before ready. Records nothing: it is
+   * meant for bootstrapping UIs and debugging, not for exposures.
+   */
+  evaluateAll(): Record<string, Evaluation> {
+    try {
+      return this.engine?.evaluateAll() ?? {};
+    } catch {
+      return {};
+    }
+  }
+
+  /**
+   * Replaces the evaluation context (who is asking); later evaluations use
+   * it. Does not emit `change` and does not touch the network.
+   */
+  setContext(context: Context): void {
+    this.context = context ?? {};
+    try {
+      this.engine?.setContext(this.context);
+    } catch (error) {
+      this.emitter.emit('error', toHalyardError('init', error));
+    }
+  }
+
+  /** The current evaluation context. */
+  getContext(): Context {
+    return this.context;
+  }
+
+  /**
+   * Queues a custom event (a contract-004 CONVERSION or NUMERIC event) for
+   * the current context's key; sent with the next batch. No-op when events
+   * are off or the client has no `baseUrl`.
+   */
+  track(eventKey: string, value?: number): void {
+    if (!this.queue || this.closing || typeof eventKey !== 'string' || eventKey === '') return;
+    this.queue.track(eventKey, typeof value === 'number' && Number.isFinite(value) ? value : undefined, this.context.key ?? null);
+  }
+
+  /**
+   * Sends every queued event now. Resolves when done; a failed batch is put
+   * back in the queue (or dropped when the server rejected it as malformed)
+   * and reported through `on('error')`, so this never rejects.
+   */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.sendQueued());
+    return this.flushing;
+  }
+
+  /**
+   * Subscribes to `ready` (first datafile), `change` (a newer datafile; the
+   * payload lists the flags whose result changed for the current context) or
+   * `error` (anything that failed; the client carries on). Returns a function
+   * that unsubscribes.
+   */
+  on<K extends keyof ClientEvents & string>(event: K, listener: (payload: ClientEvents[K]) => void): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  /** Removes a listener added with `on`. */
+  off<K extends keyof ClientEvents & string>(event: K, listener: (payload: ClientEvents[K]) => void): void {
+    this.emitter.off(event, listener);
+  }
+
+  /** Revision in use and event-queue counters (including events dropped while offline). */
+  stats(): ClientStats {
+    return { revision: this.engine?.revision ?? null, queuedEvents: this.queue?.size ?? 0, droppedEvents: this.queue?.dropped ?? 0 };
+  }
+
+  /**
+   * Stops polling, the stream and every timer, sends the queued events one
+   * last time, and frees the engine. Evaluations afterwards answer defaults.
+   * Idempotent; a Node process with nothing else to do exits afterwards.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private start(): void {
+    if (this.closing) return;
+    const bootstrap = this.options.datafile;
+    if (bootstrap !== undefined) {
+      this.adopt(typeof bootstrap === 'string' ? bootstrap : JSON.stringify(bootstrap), null);
+    }
+    if (!this.transport) {
+      if (!this.engine) {
+        this.notReadyCode = 'PARSE_ERROR';
+        this.fail(new HalyardError('datafile', 'the bootstrap datafile is invalid and there is no baseUrl to fetch one'));
+      }
+      return;
+    }
+    this.requestRefresh();
+    if (this.options.stream) this.startStream(this.transport);
+    if (this.queue) {
+      this.scheduleFlush();
+      this.listenForPageHide();
+    }
+  }
+
+  private startStream(transport: Transport): void {
+    this.stream = new RevisionStream({
+      url: transport.streamUrl,
+      fetch: transport.fetch,
+      onRevision: (revision) => {
+        if (revision !== this.engine?.revision) this.requestRefresh();
+      },
+      onError: (error) => this.emitter.emit('error', error),
+      idleTimeoutMs: STREAM_IDLE_MS,
+      backoffMs: 1_000,
+      maxBackoffMs: MAX_BACKOFF_MS,
+    });
+    this.stream.start();
+  }
+
+  /** Loads `json` if it is a valid datafile; otherwise keeps the current one and reports why. */
+  private adopt(json: string, etag: string | null): boolean {
+    let loaded: ReturnType<typeof Engine.load>;
+    try {
+      loaded = Engine.load(json);
+    } catch (error) {
+      loaded = { error: String(error) };
+    }
+    if (!(loaded instanceof Engine)) {
+      this.emitter.emit('error', new HalyardError('datafile', `ignored an invalid datafile: ${loaded.error}`));
+      // Remembering its ETag turns the next polls into 304s until a new revision is published.
+      if (etag) this.etag = etag;
+      return false;
+    }
+    loaded.setContext(this.context);
+    const previous = this.engine;
+    this.engine = loaded;
+    this.etag = etag;
+    if (!previous) {
+      this.settleReady();
+      this.emitter.emit('ready', undefined);
+      return true;
+    }
+    const flagKeys = changedFlags(previous.evaluateAll(), loaded.evaluateAll());
+    const previousRevision = previous.revision;
+    previous.free();
+    if (flagKeys.length > 0 || previousRevision !== loaded.revision) {
+      this.emitter.emit('change', { revision: loaded.revision, previousRevision, flagKeys });
+    }
+    return true;
+  }
+
+  /** Fetches now, or right after the fetch in flight (single flight). */
+  private requestRefresh(): void {
+    if (this.closing) return;
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.pollTimer.cancel();
+    this.refreshing = this.refresh().finally(() => {
+      this.refreshing = undefined;
+      if (this.refreshAgain) {
+        this.refreshAgain = false;
+        this.requestRefresh();
+      } else this.schedulePoll();
+    });
+  }
+
+  private async refresh(): Promise<void> {
+    const transport = this.transport;
+    if (!transport) return;
+    try {
+      const response = await transport.fetchDatafile(this.etag, this.lifecycle.signal);
+      this.failures = 0;
+      if (response.status === 200 && this.adopt(response.body, response.etag)) {
+        transport.sendHeartbeat(this.lifecycle.signal).catch((error: unknown) => this.report(error, 'heartbeat'));
+      }
+    } catch (error) {
+      this.failures++;
+      this.report(error, 'datafile');
+    }
+  }
+
+  private schedulePoll(): void {
+    if (this.closing) return;
+    // After a failure retry with backoff even when polling is off: the first datafile must arrive.
+    if (this.failures > 0) {
+      const base = Math.min(1_000, this.options.pollIntervalMs || 1_000);
+      this.pollTimer.schedule(backoffDelay(this.failures, base, MAX_BACKOFF_MS), () => this.requestRefresh());
+    } else if (this.options.pollIntervalMs > 0) {
+      this.pollTimer.schedule(this.options.pollIntervalMs, () => this.requestRefresh());
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.closing || this.options.flushIntervalMs === 0) return;
+    this.flushTimer.schedule(this.options.flushIntervalMs, () => {
+      this.flush().finally(() => this.scheduleFlush());
+    });
+  }
+
+  private async sendQueued(): Promise<void> {
+    const { transport, queue } = this;
+    if (!transport || !queue) return;
+    const batches = batchEvents(queue.drain(), POST_BATCH_EVENTS, POST_BATCH_BYTES);
+    for (let i = 0; i < batches.length; i++) {
+      try {
+        await transport.postEvents(batches[i], this.eventsAbort.signal);
+      } catch (error) {
+        const status = error instanceof HalyardError ? error.status : undefined;
+        // A 4xx other than 408/429 means the batch itself is refused: resending cannot help.
+        const rejected = status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+        queue.requeue(batches.slice(rejected ? i + 1 : i).flat());
+        this.report(error, 'events');
+        return;
+      }
+    }
+  }
+
+  private listenForPageHide(): void {
+    const doc = (globalThis as { document?: Document }).document;
+    const win = globalThis as unknown as Partial<Window>;
+    if (!doc?.addEventListener || !win.addEventListener) return;
+    const onVisibility = () => {
+      if (doc.visibilityState === 'hidden') this.beaconQueued();
+    };
+    const onPageHide = () => this.beaconQueued();
+    doc.addEventListener('visibilitychange', onVisibility);
+    win.addEventListener('pagehide', onPageHide);
+    this.removePageHideListeners = () => {
+      doc.removeEventListener('visibilitychange', onVisibility);
+      win.removeEventListener?.('pagehide', onPageHide);
+    };
+  }
+
+  /** Sends everything queued in a way that survives the page going away. */
+  private beaconQueued(): void {
+    const { transport, queue } = this;
+    if (!transport || !queue) return;
+    for (const batch of batchEvents(queue.drain(), POST_BATCH_EVENTS, BEACON_BATCH_BYTES)) {
+      if (!transport.beaconEvents(batch)) transport.postEventsKeepalive(batch);
+    }
+  }
+
+  private async shutDown(): Promise<void> {
+    this.pollTimer.cancel();
+    this.flushTimer.cancel();
+    this.removePageHideListeners?.();
+    this.lifecycle.abort();
+    await this.stream?.stop();
+    await this.initialized;
+    await this.refreshing;
+    await this.flush();
+    this.eventsAbort.abort();
+    this.engine?.free();
+    this.engine = undefined;
+    this.settleReady(new HalyardError('init', 'the client was closed before it was ready'));
+    this.emitter.clear();
+  }
+
+  private fail(error: HalyardError): void {
+    this.emitter.emit('error', error);
+    this.settleReady(error);
+  }
+
+  private report(error: unknown, kind: 'datafile' | 'heartbeat' | 'events'): void {
+    if (this.lifecycle.signal.aborted && kind !== 'events') return; // aborted by close(): not a failure
+    this.emitter.emit('error', toHalyardError(kind, error));
+  }
+}
+
+/** The result served when there is nothing to evaluate with. */
+function errorEvaluation(flagKey: string, value: Value, errorCode: Evaluation['errorCode']): Evaluation {
+  return { flagKey, value, variation: null, reason: 'ERROR', ruleId: null, errorCode, versionSufficient: null, dateReached: null };
+}
+
+function changedFlags(before: Record<string, Evaluation>, after: Record<string, Evaluation>): string[] {
+  const changed: string[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[key];
+    const b = after[key];
+    if (!a || !b || a.variation !== b.variation || a.reason !== b.reason || JSON.stringify(a.value) !== JSON.stringify(b.value)) {
+      changed.push(key);
+    }
+  }
+  return changed;
+}

@@ -1,0 +1,70 @@
+import type { Context } from './evaluation.js';
+import type { FetchLike } from './transport.js';
+
+/** Options of `createClient`. Only `sdkKey` + `baseUrl`, or `datafile`, are needed. */
+export interface ClientOptions {
+  /** The environment's public SDK key. Required with `baseUrl`. */
+  sdkKey?: string;
+  /**
+   * Origin (and optional path prefix) of the Halyard control plane or of a CDN
+   * in front of it, e.g. `https://flags.example.com`. Without it the client
+   * never touches the network and evaluates the bootstrap `datafile` only.
+   */
+  baseUrl?: string;
+  /** Initial evaluation context (default `{}`); change it with `setContext`. */
+  context?: Context;
+  /**
+   * A datafile to start from, as the JSON text or the parsed object (SSR,
+   * edge workers, tests, offline apps). The client is ready as soon as the
+   * engine is loaded; with `baseUrl` it still fetches newer revisions.
+   */
+  datafile?: string | object;
+  /** How often to poll the datafile, in ms (default 30,000). 0 fetches once and relies on `stream`. */
+  pollIntervalMs?: number;
+  /** Listen to the server's revision stream and refetch at once on a publish (default false). */
+  stream?: boolean;
+  /** The `fetch` to use (default `globalThis.fetch`), e.g. to add headers or go through a proxy. */
+  fetch?: FetchLike;
+  /** Send impressions, evaluation counts and `track` events (default true when `baseUrl` is set). */
+  sendEvents?: boolean;
+  /** How often queued events are posted, in ms (default 10,000). 0 posts only on `flush()`, page hide and `close()`. */
+  flushIntervalMs?: number;
+  /** Events held at most while they cannot be sent; the oldest are dropped beyond it (default 1,000). */
+  eventQueueCapacity?: number;
+  /** Time limit of each datafile, heartbeat and events request, in ms (default 10,000). */
+  requestTimeoutMs?: number;
+}
+
+/** Fills defaults and checks option types; a configuration mistake throws at `createClient`, never later. */
+export function resolveOptions(options: ClientOptions): Required<Omit<ClientOptions, 'sdkKey' | 'baseUrl' | 'datafile'>> &
+  Pick<ClientOptions, 'sdkKey' | 'baseUrl' | 'datafile'> {
+  if (options === null || typeof options !== 'object') throw new TypeError('createClient: options must be an object');
+  const { baseUrl, sdkKey } = options;
+  if (baseUrl !== undefined && (typeof sdkKey !== 'string' || sdkKey === '')) {
+    throw new TypeError('createClient: sdkKey is required when baseUrl is set');
+  }
+  if (baseUrl === undefined && options.datafile === undefined) {
+    throw new TypeError('createClient: pass baseUrl and sdkKey, or a bootstrap datafile');
+  }
+  return {
+    sdkKey,
+    baseUrl,
+    datafile: options.datafile,
+    context: options.context ?? {},
+    pollIntervalMs: nonNegative('pollIntervalMs', options.pollIntervalMs, 30_000),
+    stream: options.stream ?? false,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    sendEvents: options.sendEvents ?? baseUrl !== undefined,
+    flushIntervalMs: nonNegative('flushIntervalMs', options.flushIntervalMs, 10_000),
+    eventQueueCapacity: nonNegative('eventQueueCapacity', options.eventQueueCapacity, 1_000),
+    requestTimeoutMs: nonNegative('requestTimeoutMs', options.requestTimeoutMs, 10_000),
+  };
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`createClient: ${name} must be a finite number >= 0`);
+  }
+  return value;
+}

@@ -1,0 +1,182 @@
+import { HalyardError, toHalyardError } from './errors.js';
+import { errorMessage, type FetchLike } from './transport.js';
+import { backoffDelay, sleep } from './timing.js';
+
+/** One dispatched Server-Sent Event. */
+export interface SseEvent {
+  /** The `event:` field, `message` when absent. */
+  event: string;
+  /** The `data:` lines joined with `\n`. */
+  data: string;
+}
+
+/**
+ * An incremental parser for the `text/event-stream` format (WHATWG HTML §9.2):
+ * feed it decoded text in chunks of any size, it calls `onEvent` for each
+ * complete event. `id:` and `retry:` are read and ignored; comments are skipped.
+ */
+export class SseParser {
+  private buffer = '';
+  private eventType = '';
+  private data: string[] = [];
+  private skipLineFeed = false;
+
+  constructor(private readonly onEvent: (event: SseEvent) => void) {}
+
+  /** Feeds the next chunk of decoded text. */
+  push(chunk: string): void {
+    let text = chunk;
+    // A CR at the end of the previous chunk already ended a line: drop its LF.
+    if (this.skipLineFeed && text.startsWith('\n')) text = text.slice(1);
+    this.skipLineFeed = false;
+    this.buffer += text;
+    let start = 0;
+    for (let i = 0; i < this.buffer.length; i++) {
+      const c = this.buffer[i];
+      if (c !== '\n' && c !== '\r') continue;
+      this.processLine(this.buffer.slice(start, i));
+      if (c === '\r') {
+        if (i + 1 === this.buffer.length) this.skipLineFeed = true;
+        else if (this.buffer[i + 1] === '\n') i++;
+      }
+      start = i + 1;
+    }
+    this.buffer = this.buffer.slice(start);
+  }
+
+  private processLine(line: string): void {
+    if (line === '') return this.dispatch();
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') this.eventType = value;
+    else if (field === 'data') this.data.push(value);
+  }
+
+  private dispatch(): void {
+    const event = this.eventType || 'message';
+    const hasData = this.data.length > 0;
+    const data = this.data.join('\n');
+    this.eventType = '';
+    this.data = [];
+    if (hasData) this.onEvent({ event, data });
+  }
+}
+
+/** Callbacks and knobs of a RevisionStream. */
+export interface RevisionStreamOptions {
+  url: string;
+  fetch: FetchLike;
+  /** Called with N for every `event: revision` / `data: {"revision":N}`. */
+  onRevision: (revision: number) => void;
+  /** Called when a connection fails or drops (the stream then reconnects by itself). */
+  onError: (error: HalyardError) => void;
+  /** Reconnect when nothing (not even a keep-alive comment) arrived for this long. */
+  idleTimeoutMs: number;
+  /** First reconnect delay; doubles per consecutive failure up to `maxBackoffMs`. */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+/**
+ * Listens to the control plane's SSE revision stream over `fetch` streaming
+ * (EventSource does not exist in Node 20 or workers), reconnecting with
+ * backoff when the connection fails, ends, or goes silent.
+ */
+export class RevisionStream {
+  private readonly stopper = new AbortController();
+  private connection: AbortController | undefined;
+  private failures = 0;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: RevisionStreamOptions) {}
+
+  /** Starts connecting; idempotent. */
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** Closes the connection and stops reconnecting; resolves once the loop has exited. */
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    this.connection?.abort();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopper.signal.aborted) {
+      try {
+        await this.connect();
+        if (!this.stopper.signal.aborted) throw new HalyardError('stream', 'revision stream closed by the server');
+      } catch (error) {
+        if (this.stopper.signal.aborted) break;
+        this.failures++;
+        this.options.onError(toHalyardError('stream', error));
+      }
+      const { backoffMs, maxBackoffMs } = this.options;
+      await sleep(backoffDelay(this.failures, backoffMs, maxBackoffMs), this.stopper.signal);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const connection = (this.connection = new AbortController());
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const armIdle = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => connection.abort(new Error('revision stream went silent')), this.options.idleTimeoutMs);
+    };
+    const parser = new SseParser((event) => this.handleEvent(event));
+    try {
+      armIdle();
+      let response: Response;
+      try {
+        response = await this.options.fetch(this.options.url, { headers: { accept: 'text/event-stream' }, signal: connection.signal });
+      } catch (error) {
+        throw new HalyardError('stream', `revision stream ${this.options.url} failed: ${errorMessage(error)}`, { cause: error });
+      }
+      if (!response.ok || !response.body) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new HalyardError('stream', `revision stream ${this.options.url} answered ${response.status}`, { status: response.status });
+      }
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          armIdle();
+          parser.push(decoder.decode(value, { stream: true }));
+        }
+      } finally {
+        reader.cancel().catch(() => undefined);
+      }
+    } catch (error) {
+      // An abort by the idle timer is a silent connection, not the caller's stop().
+      if (connection.signal.aborted && !this.stopper.signal.aborted) {
+        throw new HalyardError('stream', errorMessage(connection.signal.reason), { cause: error });
+      }
+      throw error;
+    } finally {
+      clearTimeout(idle);
+    }
+  }
+
+  private handleEvent(event: SseEvent): void {
+    if (event.event !== 'revision') return;
+    let revision: unknown;
+    try {
+      revision = (JSON.parse(event.data) as { revision?: unknown }).revision;
+    } catch {
+      revision = undefined;
+    }
+    if (typeof revision !== 'number') {
+      this.options.onError(new HalyardError('stream', `revision event without a numeric revision: ${event.data.slice(0, 100)}`));
+      return;
+    }
+    // A well-formed event proves the connection works: the next failure starts the backoff over.
+    this.failures = 0;
+    this.options.onRevision(revision);
+  }
+}

@@ -1,0 +1,147 @@
+import { HalyardError, type HalyardErrorKind } from './errors.js';
+import type { SdkEvent } from './events.js';
+import { timeoutSignal } from './timing.js';
+
+/** The subset of `fetch` the client uses; any WHATWG-compatible implementation works. */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** What a datafile request answered: new bytes, or "what you have is current". */
+export type DatafileResponse = { status: 200; body: string; etag: string | null } | { status: 304 };
+
+/** Where and how the client talks to the control plane's SDK endpoints. */
+export interface TransportOptions {
+  baseUrl: string;
+  sdkKey: string;
+  fetch: FetchLike;
+  sdkType: string;
+  sdkVersion: string;
+  /** Per-request limit for everything but the stream. */
+  timeoutMs: number;
+}
+
+/** The four public SDK endpoints (datafile, stream, heartbeat, events) for one sdkKey. */
+export class Transport {
+  /** `GET` the current datafile (ETag / 304). */
+  readonly datafileUrl: string;
+  /** `GET` the Server-Sent Events revision stream. */
+  readonly streamUrl: string;
+  private readonly heartbeatUrl: string;
+  private readonly eventsUrl: string;
+
+  constructor(private readonly options: TransportOptions) {
+    const base = options.baseUrl.replace(/\/+$/, '');
+    const key = encodeURIComponent(options.sdkKey);
+    this.datafileUrl = `${base}/api/sdk/datafile/${key}`;
+    this.streamUrl = `${base}/api/sdk/stream/${key}`;
+    this.heartbeatUrl = `${base}/api/sdk/heartbeat`;
+    this.eventsUrl = `${base}/api/sdk/events`;
+  }
+
+  /** The fetch function, for the stream (which has no timeout). */
+  get fetch(): FetchLike {
+    return this.options.fetch;
+  }
+
+  /** Fetches the datafile, conditionally on `etag`. Throws HalyardError('datafile') on failure. */
+  async fetchDatafile(etag: string | null, signal: AbortSignal): Promise<DatafileResponse> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    // A conditional header set by us also makes browsers bypass their HTTP
+    // cache (Fetch spec), so a 304 reaches us instead of a cached 200.
+    if (etag) headers['if-none-match'] = etag;
+    return this.request('datafile', this.datafileUrl, { headers }, signal, async (response) => {
+      if (response.status === 304) return { status: 304 };
+      return { status: 200, body: await response.text(), etag: response.headers.get('etag') };
+    });
+  }
+
+  /** Posts the contract-004 heartbeat. Throws HalyardError('heartbeat') on failure. */
+  async sendHeartbeat(signal: AbortSignal): Promise<void> {
+    const { sdkKey, sdkType, sdkVersion } = this.options;
+    const body = JSON.stringify({ sdkKey, sdkType, sdkVersion });
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
+    await this.request('heartbeat', this.heartbeatUrl, init, signal, discardBody);
+  }
+
+  /**
+   * Posts one batch of events. The body is sent as text/plain, which the
+   * endpoint accepts and which spares browsers a CORS preflight.
+   * Throws HalyardError('events') on failure.
+   */
+  async postEvents(events: SdkEvent[], signal: AbortSignal): Promise<void> {
+    const init = { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: this.eventsBody(events) };
+    await this.request('events', this.eventsUrl, init, signal, discardBody);
+  }
+
+  /**
+   * Hands one batch to `navigator.sendBeacon`, which outlives the page.
+   * Returns false when the browser refused it (or there is no beacon API).
+   */
+  beaconEvents(events: SdkEvent[]): boolean {
+    const nav = (globalThis as { navigator?: { sendBeacon?: (url: string, body: string) => boolean } }).navigator;
+    if (typeof nav?.sendBeacon !== 'function') return false;
+    try {
+      return nav.sendBeacon(this.eventsUrl, this.eventsBody(events));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Posts a batch with `keepalive`, the fallback when a beacon is refused. Never rejects. */
+  postEventsKeepalive(events: SdkEvent[]): void {
+    const init: RequestInit = { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: this.eventsBody(events), keepalive: true };
+    this.options.fetch(this.eventsUrl, init).then(discardBody, () => undefined);
+  }
+
+  private eventsBody(events: SdkEvent[]): string {
+    return JSON.stringify({ sdkKey: this.options.sdkKey, events });
+  }
+
+  private async request<T>(
+    kind: HalyardErrorKind,
+    url: string,
+    init: RequestInit,
+    parent: AbortSignal,
+    read: (response: Response) => Promise<T>,
+  ): Promise<T> {
+    const timeout = timeoutSignal(parent, this.options.timeoutMs);
+    try {
+      let response: Response;
+      try {
+        response = await this.options.fetch(url, { ...init, signal: timeout.signal });
+      } catch (error) {
+        throw new HalyardError(kind, `${kind} request to ${url} failed: ${errorMessage(error)}`, { cause: error });
+      }
+      if (response.status >= 400 || (response.status >= 300 && response.status !== 304)) {
+        throw new HalyardError(kind, `${kind} request to ${url} answered ${response.status}${await readErrorBody(response)}`, {
+          status: response.status,
+        });
+      }
+      return await read(response);
+    } finally {
+      timeout.clear();
+    }
+  }
+}
+
+async function discardBody(response: Response): Promise<void> {
+  // Reading the body releases the connection at once (undici otherwise holds it until GC).
+  await response.arrayBuffer().catch(() => undefined);
+}
+
+async function readErrorBody(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (typeof parsed.error === 'string') return `: ${parsed.error}`;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text ? `: ${text.slice(0, 200)}` : '';
+}
+
+/** The message of anything thrown, including the cause undici hides behind "fetch failed". */
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}

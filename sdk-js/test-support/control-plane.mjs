@@ -1,0 +1,129 @@
+// Runs a real Halyard control plane (the `halyard` binary) for the SDK's
+// live-server tests: a throwaway SQLite file, a free port on 127.0.0.1, a known
+// admin token, and a stop/start that keeps the data (for recovery tests).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+let built;
+
+/**
+ * The path of the `halyard` binary: $HALYARD_BIN, else `cargo build -p
+ * control-plane` in the workspace's own target dir (a no-op when up to date).
+ */
+export function findHalyardBinary() {
+  if (process.env.HALYARD_BIN) return process.env.HALYARD_BIN;
+  if (built) return built;
+  const env = { ...process.env };
+  delete env.CARGO_TARGET_DIR; // the binary the tests run is the workspace's, target/debug/halyard
+  const result = spawnSync('cargo', ['build', '-p', 'control-plane', '--bin', 'halyard'], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const binary = path.join(REPO, 'target', 'debug', 'halyard');
+  if (result.status !== 0 || !existsSync(binary)) {
+    throw new Error(`cargo build -p control-plane failed (status ${result.status}):\n${result.stderr?.slice(-4000)}`);
+  }
+  return (built = binary);
+}
+
+/** A free TCP port on 127.0.0.1 (bound and released; fine for tests). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a control plane and resolves once /readyz answers 200. The returned
+ * handle has `baseUrl`, `adminToken`, `api(method, path, body)` (management
+ * API as the super admin; resolves `{ status, body }`), `stop()`, `start()`
+ * (same port and database) and `dispose()` (stop and delete the data).
+ */
+export async function startControlPlane() {
+  const binary = findHalyardBinary();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'halyard-sdk-test-'));
+  const port = await freePort();
+  const adminToken = `test-admin-${Math.random().toString(36).slice(2)}`;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let child;
+  let log = '';
+
+  async function start() {
+    log = '';
+    child = spawn(binary, [], {
+      cwd: dir,
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite://${path.join(dir, 'halyard.db')}?mode=rwc`,
+        HALYARD_BIND: `127.0.0.1:${port}`,
+        HALYARD_ADMIN_TOKEN: adminToken,
+        HALYARD_DEMO: '0',
+        RUST_LOG: process.env.RUST_LOG ?? 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const append = (chunk) => {
+      log = (log + chunk).slice(-20_000);
+    };
+    child.stdout.on('data', append);
+    child.stderr.on('data', append);
+    const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(r, 100, 'waiting'))]);
+      if (code !== 'waiting') throw new Error(`halyard exited with ${code} before it was ready:\n${log}`);
+      const ok = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
+      if (ok) return;
+    }
+    await stop();
+    throw new Error(`halyard was not ready within 30 s:\n${log}`);
+  }
+
+  async function stop() {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(killer);
+  }
+
+  async function api(method, urlPath, body) {
+    const response = await fetch(`${baseUrl}${urlPath}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  }
+
+  await start();
+  return {
+    baseUrl,
+    port,
+    adminToken,
+    api,
+    start,
+    stop,
+    log: () => log,
+    async dispose() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
