@@ -788,8 +788,25 @@ FILES = {
 }
 
 
+WIDTH = 100
+
+
+def dump(value, indent=0) -> str:
+    """JSON with two-space indentation, keeping any value that fits on one line inline."""
+    flat = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if indent + len(flat) <= WIDTH or not isinstance(value, (dict, list)) or not value:
+        return flat
+    pad = " " * (indent + 2)
+    if isinstance(value, dict):
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {dump(v, indent + 2)}"
+                 for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    items = [pad + dump(v, indent + 2) for v in value]
+    return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
+
+
 def render(build) -> str:
-    return json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+    return dump(build()) + "\n"
 
 
 def validate_against_schema(texts) -> list:
