@@ -1,0 +1,462 @@
+/**
+ * The evaluation engine: Halyard's Rust evaluator (evaluator-core) compiled to
+ * WebAssembly, behind a TypeScript layer that keeps the boundary cheap.
+ *
+ * The context crosses once per change: `setContext` copies each attribute the
+ * datafile reads into preallocated slots in the module's linear memory, and
+ * skips the copy when nothing changed. Evaluations then pass a flag index and
+ * get one packed i32 back; variation values, keys and rule ids are cached here
+ * once per datafile, so no call parses or builds JSON.
+ */
+import wasmInit, { initSync, load as loadEvaluator, type Evaluator, type InitOutput } from './wasm/evaluator_wasm.js';
+
+/** A JSON value, as variations carry them. */
+export type Value = null | boolean | number | string | Value[] | { [key: string]: Value };
+
+/** Why an evaluation produced its value. */
+export type Reason =
+  | 'TARGETING_MATCH' | 'SPLIT' | 'DEFAULT' | 'DISABLED' | 'ERROR' | 'OVERRIDE' | 'SCHEDULED' | 'ROLLOUT_CONDITION';
+
+/** What went wrong when `reason` is `ERROR`. */
+export type ErrorCode = 'FLAG_NOT_FOUND' | 'TYPE_MISMATCH' | 'PARSE_ERROR' | 'INVALID_CONTEXT' | 'GENERAL';
+
+/** The value type a typed getter asks for. */
+export type ValueType = 'boolean' | 'string' | 'number' | 'json';
+
+/** Who a flag is evaluated for. `key` and `appVersion` shadow same-named attributes. */
+export interface Context {
+  key?: string;
+  appVersion?: string;
+  attributes?: Record<string, string | number | boolean>;
+}
+
+/** The full result of one evaluation. */
+export interface EvaluationDetails<T = Value> {
+  readonly flagKey: string;
+  readonly value: T;
+  readonly variation: string | null;
+  readonly reason: Reason;
+  readonly ruleId: string | null;
+  readonly errorCode: ErrorCode | null;
+  readonly versionSufficient: boolean | null;
+  readonly dateReached: boolean | null;
+}
+
+/** Where the `.wasm` comes from: bytes, a URL, a fetch `Response`, or a compiled module. */
+export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Response | Promise<Response>;
+
+interface FlagMetadata {
+  key: string;
+  type: 'BOOLEAN' | 'STRING' | 'NUMBER' | 'JSON';
+  variations: { key: string; value: Value }[];
+  ruleIds: string[];
+  clock: boolean;
+}
+
+interface Metadata {
+  revision: number;
+  attributes: string[];
+  reasons: Reason[];
+  errorCodes: ErrorCode[];
+  flags: FlagMetadata[];
+}
+
+let wasm: InitOutput | undefined;
+let pending: Promise<InitOutput> | undefined;
+
+/**
+ * Instantiates the WebAssembly module once; later calls return at once.
+ * Without `source`, browsers fetch `wasm/evaluator_wasm_bg.wasm` next to this
+ * file and Node reads it from disk. Edge workers pass their `WebAssembly.Module`.
+ */
+export function initWasm(source?: WasmSource): Promise<void> {
+  if (wasm) return Promise.resolve();
+  pending ??= instantiate(source).then(
+    (exports) => (wasm = exports),
+    (err: unknown) => {
+      pending = undefined;
+      throw err;
+    },
+  );
+  return pending.then(() => undefined);
+}
+
+/**
+ * Instantiates synchronously from a compiled module (edge workers' top level)
+ * or from bytes (Node; browsers refuse synchronous compiles of large modules).
+ */
+export function initWasmSync(source: WebAssembly.Module | BufferSource): void {
+  wasm ??= initSync({ module: source });
+}
+
+async function instantiate(source?: WasmSource): Promise<InitOutput> {
+  if (source instanceof WebAssembly.Module) return initSync({ module: source });
+  return wasmInit({ module_or_path: source ?? (await defaultSource()) });
+}
+
+async function defaultSource(): Promise<URL | BufferSource> {
+  const url = new URL('./wasm/evaluator_wasm_bg.wasm', import.meta.url);
+  if (url.protocol !== 'file:') return url;
+  // Node's fetch has no file: URLs. The specifier is a variable so that
+  // browser bundlers do not try to resolve a Node built-in.
+  const fs = 'node:fs/promises';
+  const { readFile } = (await import(fs)) as { readFile(u: URL): Promise<BufferSource> };
+  return readFile(url);
+}
+
+// Slot kinds and the packed result layout: evaluator-wasm/src/{slots,packed}.rs.
+const STRING = 1;
+const NUMBER = 2;
+const BOOLEAN = 3;
+const ERROR_BITS = 0x70;
+const TRISTATE = [null, false, true] as const;
+const TYPE_OF: Record<ValueType, FlagMetadata['type']> = {
+  boolean: 'BOOLEAN', string: 'STRING', number: 'NUMBER', json: 'JSON',
+};
+// Where a slot's value comes from: `attributes[name]`, or a top-level field first.
+const FROM_ATTRIBUTES = 0;
+const FROM_KEY = 1;
+const FROM_APP_VERSION = 2;
+const INVALID = Symbol('invalid context');
+const encoder = new TextEncoder();
+
+/** A compiled datafile with a current context. Never throws from evaluation. */
+export class Engine {
+  /** The datafile's revision. */
+  readonly revision: number;
+
+  private ev: Evaluator;
+  private keys: string[];
+  private index: Map<string, number>;
+  private types: FlagMetadata['type'][];
+  private variationValues: Value[][];
+  private variationKeys: string[][];
+  private ruleIds: string[][];
+  private clock: boolean[];
+  private anyClock: boolean;
+  private reasons: Reason[];
+  private errorCodes: ErrorCode[];
+  private detailCache: (Map<number, EvaluationDetails> | undefined)[];
+  private lastKey: string | undefined = undefined;
+  private lastIndex = -1;
+
+  // The context: attribute names by slot, where each comes from, the values last written.
+  private names: string[];
+  private sources: number[];
+  private written: unknown[];
+  private invalidContext = false;
+
+  // Views of the evaluator's buffers in linear memory; re-created when memory grows.
+  private kinds!: Uint8Array;
+  private spans!: Uint32Array;
+  private numbers!: Float64Array;
+  private bytes!: Uint8Array;
+  private results!: Int32Array;
+  private wide!: Int32Array;
+
+  private constructor(ev: Evaluator, meta: Metadata) {
+    this.ev = ev;
+    this.revision = meta.revision;
+    this.keys = meta.flags.map((f) => f.key);
+    this.index = new Map(this.keys.map((k, i) => [k, i]));
+    this.types = meta.flags.map((f) => f.type);
+    this.variationValues = meta.flags.map((f) => f.variations.map((v) => deepFreeze(v.value)));
+    this.variationKeys = meta.flags.map((f) => f.variations.map((v) => v.key));
+    this.ruleIds = meta.flags.map((f) => f.ruleIds);
+    this.clock = meta.flags.map((f) => f.clock);
+    this.anyClock = this.clock.includes(true);
+    this.reasons = meta.reasons;
+    this.errorCodes = meta.errorCodes;
+    this.detailCache = this.keys.map(() => undefined);
+    this.names = meta.attributes;
+    this.sources = this.names.map((n) => (n === 'key' ? FROM_KEY : n === 'appVersion' ? FROM_APP_VERSION : FROM_ATTRIBUTES));
+    this.written = this.names.map(() => undefined);
+    this.bind();
+  }
+
+  /** Compiles a datafile JSON string. Returns the validation error instead of throwing. */
+  static load(json: string): Engine | { error: string } {
+    if (!wasm) return { error: 'initWasm() has not completed' };
+    if (typeof json !== 'string') return { error: 'the datafile must be a JSON string' };
+    try {
+      const loaded: Evaluator | string = loadEvaluator(json);
+      if (typeof loaded === 'string') return { error: loaded };
+      return new Engine(loaded, JSON.parse(loaded.metadata()) as Metadata);
+    } catch (err) {
+      return { error: `cannot load the datafile: ${String(err)}` };
+    }
+  }
+
+  /** Every flag key, in datafile order. */
+  flagKeys(): string[] {
+    return this.keys.slice();
+  }
+
+  /**
+   * Sets the context later evaluations use. Copies into WebAssembly memory only
+   * what changed since the last call; a malformed context makes evaluations
+   * answer `INVALID_CONTEXT` until the next valid one.
+   */
+  setContext(ctx: Context): void {
+    try {
+      const attributes = attributesOf(ctx);
+      this.invalidContext = attributes === INVALID;
+      if (attributes === INVALID) return;
+      const top = ctx as Record<string, unknown>;
+      let changed = false;
+      for (let i = 0; i < this.names.length; i++) {
+        const source = this.sources[i];
+        let value = source === FROM_KEY ? top.key : source === FROM_APP_VERSION ? top.appVersion : undefined;
+        if (value == null && attributes !== undefined) value = attributes[this.names[i]];
+        if (value !== this.written[i]) {
+          this.written[i] = value;
+          changed = true;
+        }
+      }
+      if (changed) this.writeSlots();
+    } catch {
+      this.invalidContext = true;
+      this.written.fill(INVALID);
+    }
+  }
+
+  /** Whether `key` evaluates to `true` (false for unknown and non-boolean flags). */
+  isEnabled(key: string, now?: number): boolean {
+    const i = this.indexOf(key);
+    if (i < 0 || this.invalidContext) return false;
+    try {
+      return this.variationValues[i][this.variationIndex(this.run(i, now))] === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The flag's value, or `defaultValue` when it cannot be evaluated. */
+  variation<T extends Value>(key: string, defaultValue: T, now?: number): Value | T {
+    return this.evaluate(key, defaultValue, undefined, now).value;
+  }
+
+  /**
+   * Evaluates `key` with value, variation, reason and rule. Errors carry
+   * `defaultValue`; with `valueType`, a flag of another type answers `TYPE_MISMATCH`.
+   */
+  evaluate<T extends Value>(
+    key: string, defaultValue: T | null = null, valueType?: ValueType, now?: number,
+  ): EvaluationDetails<Value | T> {
+    const i = this.indexOf(key);
+    if (i < 0) return failure(key, 'FLAG_NOT_FOUND', defaultValue);
+    if (valueType !== undefined && TYPE_OF[valueType] !== this.types[i]) return failure(key, 'TYPE_MISMATCH', defaultValue);
+    if (this.invalidContext) return failure(key, 'INVALID_CONTEXT', defaultValue);
+    try {
+      return this.details(i, this.run(i, now), defaultValue);
+    } catch {
+      return failure(key, 'GENERAL', defaultValue);
+    }
+  }
+
+  /** Evaluates every flag: `{ flagKey: details }` in datafile order. */
+  evaluateAll(now?: number): Record<string, EvaluationDetails> {
+    const out: Record<string, EvaluationDetails> = {};
+    const results = this.runAll(now);
+    for (let i = 0; i < this.keys.length; i++) {
+      const key = this.keys[i];
+      try {
+        out[key] = results ? this.details(i, this.fullResult(results, i, now), null) : failure(key, this.failureCode(), null);
+      } catch {
+        out[key] = failure(key, 'GENERAL', null);
+      }
+    }
+    return out;
+  }
+
+  /** Evaluates every flag: `{ flagKey: value }` (null where evaluation failed). */
+  values(now?: number): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    const results = this.runAll(now);
+    for (let i = 0; i < this.keys.length; i++) {
+      let value: Value = null;
+      try {
+        const r = results ? this.fullResult(results, i, now) : -1;
+        if (results && (this.lowBits(r) & ERROR_BITS) === 0) value = this.variationValues[i][this.variationIndex(r)] ?? null;
+      } catch {
+        // a failed evaluation reads as null, like any other error
+      }
+      out[this.keys[i]] = value;
+    }
+    return out;
+  }
+
+  /** Releases the WebAssembly memory; the engine then knows no flags. */
+  free(): void {
+    this.keys = [];
+    this.index = new Map();
+    this.names = [];
+    this.lastKey = undefined;
+    try {
+      this.ev.free();
+    } catch {
+      // already freed
+    }
+  }
+
+  private indexOf(key: string): number {
+    if (key === this.lastKey) return this.lastIndex;
+    const i = this.index.get(key);
+    if (i === undefined) return -1;
+    this.lastKey = key;
+    this.lastIndex = i;
+    return i;
+  }
+
+  private run(i: number, now: number | undefined): number {
+    return this.ev.evaluateIndex(i, this.clock[i] ? timeOf(now) : 0);
+  }
+
+  /** Evaluates every flag into the results buffer; undefined when the context is invalid. */
+  private runAll(now: number | undefined): Int32Array | undefined {
+    if (this.invalidContext) return undefined;
+    try {
+      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0);
+    } catch {
+      return undefined;
+    }
+    if (this.bytes.byteLength === 0) this.bind();
+    return this.results;
+  }
+
+  private failureCode(): ErrorCode {
+    return this.invalidContext ? 'INVALID_CONTEXT' : 'GENERAL';
+  }
+
+  /** Result `i` of `evaluateAllInto`, re-evaluated alone when it only fits the wide form. */
+  private fullResult(results: Int32Array, i: number, now: number | undefined): number {
+    const r = results[i];
+    return r >= 0 ? r : this.run(i, now);
+  }
+
+  private wideResult(): Int32Array {
+    if (this.wide.byteLength === 0) this.bind();
+    return this.wide;
+  }
+
+  private lowBits(r: number): number {
+    return r >= 0 ? r : this.wideResult()[0];
+  }
+
+  private variationIndex(r: number): number {
+    return r >= 0 ? ((r >>> 11) & 0x3ff) - 1 : this.wideResult()[1];
+  }
+
+  private details<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
+    if (r < 0 || (r & ERROR_BITS) !== 0) return this.decode(i, r, defaultValue);
+    const cache = (this.detailCache[i] ??= new Map());
+    let details = cache.get(r);
+    if (details === undefined) {
+      details = this.decode(i, r, null);
+      cache.set(r, details);
+    }
+    return details;
+  }
+
+  private decode<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
+    const low = this.lowBits(r);
+    const variation = this.variationIndex(r);
+    const rule = r >= 0 ? (r >>> 21) - 1 : this.wideResult()[2];
+    const error = (low >>> 4) & 7;
+    return Object.freeze({
+      flagKey: this.keys[i],
+      value: error !== 0 || variation < 0 ? defaultValue : this.variationValues[i][variation],
+      variation: variation >= 0 ? this.variationKeys[i][variation] : null,
+      reason: this.reasons[low & 15],
+      ruleId: rule >= 0 ? this.ruleIds[i][rule] : null,
+      errorCode: error !== 0 ? this.errorCodes[error - 1] : null,
+      versionSufficient: TRISTATE[(low >>> 7) & 3],
+      dateReached: TRISTATE[(low >>> 9) & 3],
+    });
+  }
+
+  /** Copies the written values into the slots and commits them. */
+  private writeSlots(): void {
+    if (this.bytes.byteLength === 0) this.bind();
+    let at = 0;
+    for (let i = 0; i < this.names.length; i++) {
+      const value = this.written[i];
+      if (typeof value === 'string') {
+        at = this.writeString(i, value, at);
+      } else if (typeof value === 'number') {
+        this.kinds[i] = NUMBER;
+        this.numbers[i] = value;
+      } else if (typeof value === 'boolean') {
+        this.kinds[i] = BOOLEAN;
+        this.numbers[i] = value ? 1 : 0;
+      } else {
+        this.kinds[i] = 0;
+      }
+    }
+    this.ev.commit();
+  }
+
+  /** Writes `s` as UTF-8 at `at`: a plain copy while it is ASCII, encodeInto after. */
+  private writeString(slot: number, s: string, at: number): number {
+    const len = s.length;
+    if (at + 3 * len > this.bytes.length) {
+      this.ev.reserve(2 * (at + 3 * len));
+      this.bind();
+    }
+    const bytes = this.bytes;
+    let j = 0;
+    for (; j < len; j++) {
+      const c = s.charCodeAt(j);
+      if (c > 0x7f) break;
+      bytes[at + j] = c;
+    }
+    let end = at + j;
+    if (j < len) end += encoder.encodeInto(s.slice(j), bytes.subarray(end)).written;
+    this.kinds[slot] = STRING;
+    this.spans[2 * slot] = at;
+    this.spans[2 * slot + 1] = end - at;
+    return end;
+  }
+
+  /** (Re-)creates the views; needed whenever memory grew and detached the old buffer. */
+  private bind(): void {
+    const [kinds, spans, numbers, bytes, bytesLength, results, wide] = this.ev.layout();
+    const buffer = (wasm as InitOutput).memory.buffer;
+    const n = this.names.length;
+    this.kinds = new Uint8Array(buffer, kinds, n);
+    this.spans = new Uint32Array(buffer, spans, 2 * n);
+    this.numbers = new Float64Array(buffer, numbers, n);
+    this.bytes = new Uint8Array(buffer, bytes, bytesLength);
+    this.results = new Int32Array(buffer, results, this.keys.length);
+    this.wide = new Int32Array(buffer, wide, 3);
+  }
+}
+
+/** The context's `attributes`, `undefined` when absent, or INVALID when the JSON form would not parse. */
+function attributesOf(ctx: unknown): Record<string, unknown> | undefined | typeof INVALID {
+  if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return INVALID;
+  const { key, appVersion, attributes } = ctx as Record<string, unknown>;
+  if (key != null && typeof key !== 'string') return INVALID;
+  if (appVersion != null && typeof appVersion !== 'string') return INVALID;
+  if (attributes === undefined) return undefined;
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) return INVALID;
+  return attributes as Record<string, unknown>;
+}
+
+function timeOf(now: number | undefined): number {
+  return typeof now === 'number' ? now : Date.now();
+}
+
+function failure<T extends Value>(flagKey: string, errorCode: ErrorCode, value: T | null): EvaluationDetails<T | null> {
+  return {
+    flagKey, value, variation: null, reason: 'ERROR', ruleId: null, errorCode, versionSufficient: null, dateReached: null,
+  };
+}
+
+function deepFreeze(value: Value): Value {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
