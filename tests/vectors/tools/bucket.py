@@ -19,7 +19,12 @@ Usage:
 
 import ctypes
 import ctypes.util
+import json
 import math
+import random
+import shutil
+import struct
+import subprocess
 import sys
 
 MASK = (1 << 64) - 1
@@ -82,21 +87,43 @@ def xxh64(data: bytes, seed: int = 0) -> int:
 
 
 def js_string(value) -> str:
-    """The hash attribute as a string, numbers in JavaScript's String(n) form."""
+    """The hash attribute as a string, numbers as JavaScript's String(n) writes them."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value)
+        # JSON integers become doubles in JavaScript; small ones print as they are.
+        return str(value) if abs(value) < 2**53 else js_number(float(value))
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e21:
-            return str(int(value))
-        # Python's repr is also the shortest round-trip form; only exponents differ.
-        text = repr(value)
-        if "e" in text:
-            mantissa, exp = text.split("e")
-            text = f"{mantissa}e{'+' if int(exp) > 0 else '-'}{abs(int(exp))}"
-        return text
+        return js_number(value)
     return value
+
+
+def js_number(x: float) -> str:
+    """ECMAScript Number::toString(x) (radix 10) from Python's shortest round-trip digits."""
+    if x != x:
+        return "NaN"
+    if x == 0:
+        return "0"
+    if x < 0:
+        return "-" + js_number(-x)
+    if x == float("inf"):
+        return "Infinity"
+    mantissa, _, exp = repr(x).partition("e")
+    whole, _, frac = mantissa.partition(".")
+    raw = (whole + frac).lstrip("0")
+    # x = 0.DIGITS × 10^n, as ECMA-262 states the cases
+    n = int(exp or 0) + (len(whole) if whole != "0" else -(len(frac) - len(frac.lstrip("0"))))
+    digits = raw.rstrip("0")
+    k = len(digits)
+    if k <= n <= 21:
+        return digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return "0." + "0" * -n + digits
+    sign = "+" if n - 1 >= 0 else "-"
+    head = digits[0] + ("." + digits[1:] if k > 1 else "")
+    return f"{head}e{sign}{abs(n - 1)}"
 
 
 def bucket(flag_key: str, rule_id: str, purpose: str, value) -> int:
@@ -153,6 +180,39 @@ def _reference_library():
     return lambda data, seed: lib.XXH64(data, len(data), seed)
 
 
+JS_NUMBERS = [
+    (1.5, "1.5"), (42.0, "42"), (1e21, "1e+21"), (1e-7, "1e-7"), (1.5e-7, "1.5e-7"),
+    (0.000001, "0.000001"), (-0.0, "0"), (100.0, "100"), (0.1 + 0.2, "0.30000000000000004"),
+    (123456789012345680000, "123456789012345680000"), (9007199254740993, "9007199254740992"),
+    (5e-324, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"), (-2.5, "-2.5"),
+]
+
+
+def _check_js_numbers() -> int:
+    """Known String(n) outputs, plus node's own String(n) for random doubles when node exists."""
+    failures = 0
+    samples = list(JS_NUMBERS)
+    node = shutil.which("node")
+    if node:
+        rng = random.Random(7)
+        doubles = [struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]
+                   for _ in range(3000)]
+        doubles += [rng.randint(-10**22, 10**22) / 10 ** rng.randint(0, 25) for _ in range(3000)]
+        doubles = [d for d in doubles if math.isfinite(d)]
+        script = "process.stdout.write(JSON.stringify(JSON.parse(require('fs')" \
+                 ".readFileSync(0, 'utf8')).map(String)))"
+        out = subprocess.run([node, "-e", script], input=json.dumps(doubles), text=True,
+                             capture_output=True, check=True).stdout
+        samples += list(zip(doubles, json.loads(out)))
+    for value, want in samples:
+        if js_string(value) != want:
+            print(f"FAIL js_string({value!r}) = {js_string(value)!r}, JavaScript says {want!r}")
+            failures += 1
+    print(f"bucket.py self-test: {len(samples)} numbers formatted as JavaScript does"
+          f"{'' if node else ' (node not found: known values only)'}")
+    return failures
+
+
 def self_test() -> int:
     failures = 0
     for data, digest in PUBLISHED:
@@ -172,8 +232,7 @@ def self_test() -> int:
                     print(f"FAIL xxh64(len {n}, seed {seed}) differs from libxxhash")
                     failures += 1
                 checked += 1
-    assert js_string(1.5) == "1.5" and js_string(42.0) == "42" and js_string(1e21) == "1e+21"
-    assert js_string(1e-7) == "1e-7" and js_string(True) == "true"
+    failures += _check_js_numbers()
     source = f"libxxhash: {checked} inputs" if reference else "libxxhash not found, skipped"
     print(f"bucket.py self-test: {len(PUBLISHED)} published digests, {source}, {failures} failed")
     return 1 if failures else 0

@@ -697,6 +697,9 @@ def bucketing():
              != bucket.assign("company-split", "by-company", f"{n}.0", 1.0, company_splits))
     for label, value in ((f"string '{n}'", str(n)), (f"number {n}", n),
                          (f"number {n}.0", float(n)), ("number 2.5", 2.5),
+                         # JSON.parse rounds this literal correctly to 1.2345678901234568e20;
+                         # a parser that is one ulp off hashes "123456789012345670000"
+                         ("number 123456789012345680000 (above 2^53)", 123456789012345680000),
                          ("string 'acme'", "acme"), ("boolean true", True)):
         got = bucket.assign("company-split", "by-company", value, 1.0, company_splits)
         cases.append(case(
