@@ -10,18 +10,18 @@ PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1
 [ -x "$PGBIN/initdb" ] || { echo "pg-up: no PostgreSQL server binaries; run scripts/ensure-tools.sh" >&2; exit 1; }
 
 port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+mkdir -p "$ROOT/target"
 PORT=
 for candidate in $(seq 55432 55531); do
-  # a directory means another run owns that port (or crashed there: pg-down cleans it)
-  if [ ! -e "$ROOT/target/pg-$candidate" ] && port_is_free "$candidate"; then
+  # mkdir is the atomic claim: an existing directory belongs to another run (or to a
+  # crashed one, which pg-down.sh cleans up)
+  if port_is_free "$candidate" && mkdir "$ROOT/target/pg-$candidate" 2>/dev/null; then
     PORT=$candidate
     break
   fi
 done
 [ -n "$PORT" ] || { echo "pg-up: no free port in 55432-55531" >&2; exit 1; }
-
 DIR=$ROOT/target/pg-$PORT
-mkdir -p "$DIR"
 RUN=()
 if [ "$(id -u)" = 0 ]; then
   chown postgres:postgres "$DIR"
