@@ -65,7 +65,8 @@ export class HalyardClient {
   private readonly transport: Transport | undefined;
   private readonly queue: EventQueue | undefined;
   private readonly lifecycle = new AbortController();
-  private readonly eventsAbort = new AbortController();
+  /** Aborts heartbeats and event posts; close() fires it only after they had their chance. */
+  private readonly outbound = new AbortController();
   private readonly pollTimer = new Timer();
   private readonly flushTimer = new Timer();
   private readonly readyPromise: Promise<void>;
@@ -79,6 +80,7 @@ export class HalyardClient {
   private etag: string | null = null;
   private failures = 0;
   private refreshing: Promise<void> | undefined;
+  private heartbeat: Promise<void> = Promise.resolve();
   private refreshAgain = false;
   private flushing: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
@@ -358,7 +360,8 @@ export class HalyardClient {
       const response = await transport.fetchDatafile(this.etag, this.lifecycle.signal);
       this.failures = 0;
       if (response.status === 200 && this.adopt(response.body, response.etag)) {
-        transport.sendHeartbeat(this.lifecycle.signal).catch((error: unknown) => this.report(error, 'heartbeat'));
+        // Not awaited: the datafile is in use already. close() waits for it (a worker's request may end first).
+        this.heartbeat = transport.sendHeartbeat(this.outbound.signal).catch((error: unknown) => this.report(error, 'heartbeat'));
       }
     } catch (error) {
       this.failures++;
@@ -390,7 +393,7 @@ export class HalyardClient {
     const batches = batchEvents(queue.drain(), POST_BATCH_EVENTS, POST_BATCH_BYTES);
     for (let i = 0; i < batches.length; i++) {
       try {
-        await transport.postEvents(batches[i], this.eventsAbort.signal);
+        await transport.postEvents(batches[i], this.outbound.signal);
       } catch (error) {
         const status = error instanceof HalyardError ? error.status : undefined;
         // A 4xx other than 408/429 means the batch itself is refused: resending cannot help.
@@ -435,8 +438,8 @@ export class HalyardClient {
     await this.stream?.stop();
     await this.initialized;
     await this.refreshing;
-    await this.flush();
-    this.eventsAbort.abort();
+    await Promise.all([this.heartbeat, this.flush()]);
+    this.outbound.abort();
     this.engine?.free();
     this.engine = undefined;
     this.settleReady(new HalyardError('init', 'the client was closed before it was ready'));
@@ -449,7 +452,7 @@ export class HalyardClient {
   }
 
   private report(error: unknown, kind: 'datafile' | 'heartbeat' | 'events'): void {
-    if (this.lifecycle.signal.aborted && kind !== 'events') return; // aborted by close(): not a failure
+    if (this.lifecycle.signal.aborted && kind === 'datafile') return; // aborted by close(): not a failure
     this.emitter.emit('error', toHalyardError(kind, error));
   }
 }
