@@ -125,7 +125,7 @@ impl Interner {
         Ok(id)
     }
 
-    fn finish(mut self) -> Result<AttributeTable, DatafileError> {
+    pub(crate) fn finish(mut self) -> Result<AttributeTable, DatafileError> {
         // A slot-based `Attributes` needs `key` in the table to fall back to.
         let user_id_fallback = match self.ids.get("userId").copied() {
             Some(user_id) => Some((user_id, self.intern("key", "")?)),

@@ -446,3 +446,304 @@ fn fold(s: &str, ci: bool) -> Box<str> {
         s.into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::AttributeTable;
+    use crate::context::Context;
+    use serde_json::json;
+
+    fn compile(condition: Value) -> Result<(Node, AttributeTable), DatafileError> {
+        let condition: Condition = serde_json::from_value(condition).unwrap();
+        let mut interner = Interner::default();
+        let node = compile_condition(&condition, "c", &mut interner)?;
+        Ok((node, interner.finish()?))
+    }
+
+    /// Evaluates `condition` against a context whose attributes are `attrs`.
+    fn check(condition: Value, attrs: Value) -> bool {
+        let (node, table) = compile(condition).unwrap();
+        let ctx: Context = serde_json::from_value(json!({ "attributes": attrs })).unwrap();
+        node.matches(&Reader::new(&ctx, &table))
+    }
+
+    fn cmp(attribute: &str, op: &str, value: Value) -> Value {
+        json!({ "attribute": attribute, "op": op, "value": value })
+    }
+
+    fn ci(attribute: &str, op: &str, value: Value) -> Value {
+        json!({ "attribute": attribute, "op": op, "value": value, "caseInsensitive": true })
+    }
+
+    fn error(condition: Value) -> String {
+        compile(condition).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn equality_compares_text() {
+        let a = json!({ "s": "pro", "n": 42, "f": 0.5, "b": true, "u": "Åse" });
+        assert!(check(cmp("s", "eq", json!("pro")), a.clone()));
+        assert!(!check(cmp("s", "eq", json!("Pro")), a.clone()));
+        assert!(check(cmp("n", "eq", json!(42)), a.clone()));
+        assert!(check(cmp("n", "eq", json!("42")), a.clone()));
+        assert!(check(cmp("n", "eq", json!(42.0)), a.clone()));
+        assert!(!check(cmp("f", "eq", json!(".5")), a.clone()));
+        assert!(check(cmp("f", "eq", json!("0.5")), a.clone()));
+        assert!(check(cmp("b", "eq", json!(true)), a.clone()));
+        assert!(check(cmp("b", "eq", json!("true")), a.clone()));
+        assert!(check(ci("u", "eq", json!("åSE")), a.clone()));
+        assert!(check(cmp("s", "neq", json!("free")), a.clone()));
+        assert!(!check(cmp("s", "neq", json!("pro")), a));
+    }
+
+    #[test]
+    fn missing_attributes_fail_every_comparison() {
+        let ops = [
+            ("eq", json!("x")),
+            ("neq", json!("x")),
+            ("contains", json!("")),
+            ("startsWith", json!("")),
+            ("endsWith", json!("")),
+            ("lt", json!(1)),
+            ("gte", json!(1)),
+            ("semverEq", json!("1.0.0")),
+            ("semverLt", json!("1.0.0")),
+            ("before", json!(0)),
+            ("after", json!(0)),
+            ("regex", json!(".*")),
+        ];
+        for (op, value) in ops {
+            assert!(!check(cmp("absent", op, value), json!({})), "{op}");
+        }
+        for op in ["in", "notIn"] {
+            let cond = json!({ "attribute": "absent", "op": op, "values": ["x"] });
+            assert!(!check(cond, json!({ "other": "y" })), "{op}");
+        }
+        // Null, arrays and objects count as missing.
+        assert!(!check(cmp("x", "neq", json!("a")), json!({ "x": null })));
+        assert!(!check(cmp("x", "neq", json!("a")), json!({ "x": ["a"] })));
+    }
+
+    #[test]
+    fn membership() {
+        let in_op = |values: Value, negate: bool| json!({ "attribute": "c", "op": if negate { "notIn" } else { "in" }, "values": values });
+        let attrs = json!({ "c": "SE", "n": 7 });
+        assert!(check(
+            in_op(json!(["NO", "SE", "DK"]), false),
+            attrs.clone()
+        ));
+        assert!(!check(in_op(json!(["NO", "DK"]), false), attrs.clone()));
+        assert!(check(in_op(json!(["NO", "DK"]), true), attrs.clone()));
+        assert!(!check(in_op(json!(["SE"]), true), attrs.clone()));
+        assert!(check(
+            json!({ "attribute": "n", "op": "in", "values": [1, "7"] }),
+            attrs.clone()
+        ));
+        assert!(check(
+            json!({ "attribute": "c", "op": "in", "values": ["no", "se"], "caseInsensitive": true }),
+            attrs.clone()
+        ));
+        assert!(!check(in_op(json!([]), false), attrs));
+    }
+
+    #[test]
+    fn string_operators() {
+        let a = json!({ "e": "Ola.Nordmann@Example.NO", "w": "ÆØÅ-test", "n": 12345 });
+        assert!(check(cmp("e", "endsWith", json!("@Example.NO")), a.clone()));
+        assert!(!check(
+            cmp("e", "endsWith", json!("@example.no")),
+            a.clone()
+        ));
+        assert!(check(ci("e", "endsWith", json!("@EXAMPLE.no")), a.clone()));
+        assert!(check(cmp("e", "startsWith", json!("Ola")), a.clone()));
+        assert!(check(ci("e", "startsWith", json!("OLA.")), a.clone()));
+        assert!(!check(
+            ci("e", "startsWith", json!("ola.nordmann@example.no.x")),
+            a.clone()
+        ));
+        assert!(check(cmp("e", "contains", json!("Nordmann")), a.clone()));
+        assert!(check(ci("e", "contains", json!("NORDMANN@")), a.clone()));
+        assert!(!check(ci("e", "contains", json!("nordfrau")), a.clone()));
+        assert!(check(ci("w", "startsWith", json!("æøå")), a.clone()));
+        assert!(check(ci("w", "contains", json!("Å-T")), a.clone()));
+        assert!(check(ci("w", "endsWith", json!("Å-TEST")), a.clone()));
+        assert!(check(cmp("n", "startsWith", json!("123")), a.clone()));
+        assert!(check(ci("e", "contains", json!("")), a));
+    }
+
+    #[test]
+    fn numeric_operators() {
+        let a = json!({ "age": 30, "s": "30.5", "bad": "thirty", "b": true });
+        assert!(check(cmp("age", "lt", json!(31)), a.clone()));
+        assert!(!check(cmp("age", "lt", json!(30)), a.clone()));
+        assert!(check(cmp("age", "lte", json!(30)), a.clone()));
+        assert!(check(cmp("age", "gt", json!(29.9)), a.clone()));
+        assert!(check(cmp("age", "gte", json!(30)), a.clone()));
+        assert!(check(cmp("s", "gt", json!(30)), a.clone()));
+        assert!(!check(cmp("bad", "lt", json!(100)), a.clone()));
+        assert!(!check(cmp("b", "gte", json!(0)), a));
+    }
+
+    #[test]
+    fn semver_operators() {
+        let a = json!({ "v": "v2.4", "full": "2.4.0-beta.1", "junk": "latest", "n": 3 });
+        assert!(check(cmp("v", "semverEq", json!("2.4.0")), a.clone()));
+        assert!(check(cmp("v", "semverGt", json!("2.3.9")), a.clone()));
+        assert!(check(cmp("v", "semverGte", json!("2.4.0")), a.clone()));
+        assert!(check(cmp("v", "semverLt", json!("2.10.0")), a.clone()));
+        assert!(check(cmp("v", "semverLte", json!("2.4.0")), a.clone()));
+        assert!(check(cmp("full", "semverLt", json!("2.4.0")), a.clone()));
+        assert!(!check(cmp("junk", "semverLt", json!("99.0.0")), a.clone()));
+        assert!(!check(cmp("junk", "semverGte", json!("0.0.0")), a.clone()));
+        assert!(check(cmp("n", "semverEq", json!("3.0.0")), a));
+    }
+
+    #[test]
+    fn date_operators() {
+        let a =
+            json!({ "d": "2026-01-15T00:00:00Z", "ms": 1_768_435_200_000i64, "bad": "yesterday" });
+        assert!(check(
+            cmp("d", "before", json!("2026-01-15T00:00:01Z")),
+            a.clone()
+        ));
+        assert!(!check(
+            cmp("d", "before", json!("2026-01-15T00:00:00Z")),
+            a.clone()
+        ));
+        assert!(check(
+            cmp("d", "after", json!(1_768_435_199_999i64)),
+            a.clone()
+        ));
+        assert!(check(
+            cmp("ms", "after", json!("2026-01-14T23:59:59+00:00")),
+            a.clone()
+        ));
+        assert!(!check(
+            cmp("ms", "after", json!("2026-01-15T00:00:00Z")),
+            a.clone()
+        ));
+        assert!(!check(
+            cmp("bad", "before", json!("2999-01-01T00:00:00Z")),
+            a
+        ));
+    }
+
+    #[test]
+    fn exists_and_regex() {
+        let a = json!({ "x": "", "id": "user-1234" });
+        assert!(check(
+            json!({ "attribute": "x", "op": "exists" }),
+            a.clone()
+        ));
+        assert!(check(cmp("x", "exists", json!(true)), a.clone()));
+        assert!(!check(cmp("x", "exists", json!(false)), a.clone()));
+        assert!(check(cmp("nope", "exists", json!(false)), a.clone()));
+        assert!(!check(
+            json!({ "attribute": "nope", "op": "exists" }),
+            a.clone()
+        ));
+        assert!(check(cmp("id", "regex", json!("^user-\\d{4}$")), a.clone()));
+        assert!(!check(cmp("id", "regex", json!("^USER")), a.clone()));
+        assert!(check(ci("id", "regex", json!("^USER")), a));
+    }
+
+    #[test]
+    fn combinators() {
+        let yes = cmp("a", "eq", json!(1));
+        let no = cmp("a", "eq", json!(2));
+        let a = json!({ "a": 1 });
+        assert!(check(json!({ "all": [] }), a.clone()));
+        assert!(!check(json!({ "any": [] }), a.clone()));
+        assert!(check(json!({ "all": [yes, yes] }), a.clone()));
+        assert!(!check(json!({ "all": [yes, no] }), a.clone()));
+        assert!(check(json!({ "any": [no, yes] }), a.clone()));
+        assert!(check(json!({ "not": no }), a.clone()));
+        // `not` of a comparison on a missing attribute is true: the comparison is false.
+        assert!(check(json!({ "not": cmp("absent", "eq", json!(1)) }), a));
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let mut deep = cmp("a", "eq", json!(1));
+        for _ in 0..MAX_CONDITION_DEPTH - 1 {
+            deep = json!({ "not": deep });
+        }
+        assert!(compile(deep.clone()).is_ok());
+        let err = error(json!({ "all": [deep] }));
+        assert!(
+            err.ends_with("conditions nest deeper than 32 levels"),
+            "{err}"
+        );
+        assert!(err.starts_with("c.all[0].not.not."), "{err}");
+    }
+
+    #[test]
+    fn operands_are_checked() {
+        let cases = [
+            (cmp("a", "lt", json!("5")), "c.value: must be a number"),
+            (cmp("a", "contains", json!(5)), "c.value: must be a string"),
+            (
+                cmp("a", "eq", json!([1])),
+                "c.value: must be a string, number or boolean",
+            ),
+            (
+                json!({ "attribute": "a", "op": "eq" }),
+                "c.value: is required",
+            ),
+            (
+                json!({ "attribute": "a", "op": "in" }),
+                "c.values: is required",
+            ),
+            (
+                json!({ "attribute": "a", "op": "in", "value": "x" }),
+                "c.value: in/notIn take `values`, not `value`",
+            ),
+            (
+                json!({ "attribute": "a", "op": "eq", "value": 1, "values": [1] }),
+                "c.values: only in/notIn take `values`",
+            ),
+            (
+                json!({ "attribute": "a", "op": "in", "values": [1, {}] }),
+                "c.values[1]: must be a string, number or boolean",
+            ),
+            (
+                cmp("a", "semverGt", json!("2.4")),
+                "c.value: not a semantic version",
+            ),
+            (
+                cmp("a", "semverGt", json!(2)),
+                "c.value: must be a semantic version string",
+            ),
+            (
+                cmp("a", "before", json!("2026-01-15")),
+                "c.value: not an RFC 3339 date-time",
+            ),
+            (
+                cmp("a", "after", json!(true)),
+                "c.value: must be an RFC 3339 string or epoch milliseconds",
+            ),
+            (
+                cmp("a", "exists", json!("yes")),
+                "c.value: exists takes an optional boolean",
+            ),
+            (
+                cmp("a", "regex", json!("(unclosed")),
+                "c.value: invalid regex",
+            ),
+            (
+                cmp("a", "regex", json!("a".repeat(1025))),
+                "c.value: regex longer than 1024 bytes",
+            ),
+            (
+                ci("a", "lt", json!(1)),
+                "c.caseInsensitive: applies to string operators only",
+            ),
+            (cmp("", "eq", json!(1)), "c.attribute: must not be empty"),
+        ];
+        for (condition, expected) in cases {
+            let err = error(condition.clone());
+            assert!(err.starts_with(expected), "{condition} gave {err}");
+        }
+    }
+}

@@ -210,8 +210,11 @@ pub struct Audience {
 }
 
 /// A boolean expression over context attributes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged, deny_unknown_fields)]
+///
+/// Deserialization (in `condition_de.rs`) accepts exactly one of the shapes
+/// and names the offending key when a condition is malformed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum Condition {
     /// True when every child is true (true when empty).
     All {

@@ -23,6 +23,7 @@
 mod bucket;
 mod compile;
 mod condition;
+mod condition_de;
 mod context;
 mod datafile;
 mod error;
