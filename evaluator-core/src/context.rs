@@ -189,6 +189,16 @@ mod tests {
         }
     }
 
+    // Without correctly rounded parsing this lands one ulp off and prints
+    // differently from JavaScript's `String(JSON.parse(...))`.
+    #[test]
+    fn big_json_numbers_parse_like_javascript() {
+        let ctx: Context =
+            serde_json::from_str(r#"{ "attributes": { "id": 123456789012345680000 } }"#).unwrap();
+        let text = ctx.get(0, "id").unwrap().to_text();
+        assert_eq!(text.as_str(), "123456789012345680000");
+    }
+
     #[test]
     fn text_and_number_forms() {
         assert_eq!(AttrValue::Num(2.0).to_text().as_str(), "2");
