@@ -1,8 +1,9 @@
 //! wasm-bindgen binding over evaluator-core: one [`Evaluator`] per datafile.
 //!
 //! The hot path crosses with numbers only: JS writes the context into slots in
-//! linear memory ([`slots`]), calls `commit` once per context change, then
-//! evaluates flags by index and gets one packed i32 per flag ([`packed`]).
+//! linear memory ([`slots`]), then evaluates flags by index (committing the
+//! slots on the first call after a change) and gets one packed i32 per flag
+//! ([`packed`]).
 //! serde runs when loading and in the JSON entry points, never per hot call.
 
 mod packed;
@@ -70,16 +71,14 @@ impl Evaluator {
         self.slots.reserve(len as usize);
     }
 
-    /// Takes the context JS wrote into the slots; until the next commit,
-    /// evaluation sees exactly this context.
-    pub fn commit(&mut self) {
-        self.slots.commit();
-    }
-
-    /// Evaluates flag `index` for the committed context at `now` (epoch ms):
-    /// the packed result, or -1 with the wide form in the `wide` buffer.
+    /// Evaluates flag `index` at `now` (epoch ms): the packed result, or -1
+    /// with the wide form in the `wide` buffer. `commit` first takes the
+    /// context JS wrote into the slots (one call per evaluation, not two).
     #[wasm_bindgen(js_name = evaluateIndex)]
-    pub fn evaluate_index(&mut self, index: u32, now: f64) -> i32 {
+    pub fn evaluate_index(&mut self, index: u32, now: f64, commit: bool) -> i32 {
+        if commit {
+            self.slots.commit();
+        }
         let evaluation = self
             .compiled
             .evaluate_index(index as usize, &self.slots, now as i64);
@@ -89,10 +88,13 @@ impl Evaluator {
         })
     }
 
-    /// Evaluates every flag for the committed context into the `results`
-    /// buffer, in datafile order (-1 where `evaluateIndex` gives the wide form).
+    /// Evaluates every flag into the `results` buffer, in datafile order
+    /// (-1 where `evaluateIndex` gives the wide form); `commit` as there.
     #[wasm_bindgen(js_name = evaluateAllInto)]
-    pub fn evaluate_all_into(&mut self, now: f64) {
+    pub fn evaluate_all_into(&mut self, now: f64, commit: bool) {
+        if commit {
+            self.slots.commit();
+        }
         for (index, result) in self.results.iter_mut().enumerate() {
             let evaluation = self.compiled.evaluate_index(index, &self.slots, now as i64);
             *result = pack(&evaluation).unwrap_or(-1);

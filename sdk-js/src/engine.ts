@@ -140,6 +140,14 @@ export class Engine {
   private lastKey: string | undefined = undefined;
   private lastIndex = -1;
 
+  // Packed results for the current context (generation): an unchanged context
+  // re-evaluates nothing. Flags whose result depends on `now` bypass the cache.
+  private cached: Int32Array;
+  private cachedAt: Float64Array;
+  private generation = 1;
+  private allAt = 0;
+  private uncommitted = false;
+
   // The context: attribute names by slot, where each comes from, the values last written.
   private names: string[];
   private sources: number[];
@@ -168,6 +176,8 @@ export class Engine {
     this.reasons = meta.reasons;
     this.errorCodes = meta.errorCodes;
     this.detailCache = this.keys.map(() => undefined);
+    this.cached = new Int32Array(this.keys.length);
+    this.cachedAt = new Float64Array(this.keys.length);
     this.names = meta.attributes;
     this.sources = this.names.map((n) => (n === 'key' ? FROM_KEY : n === 'appVersion' ? FROM_APP_VERSION : FROM_ATTRIBUTES));
     this.written = this.names.map(() => undefined);
@@ -185,6 +195,11 @@ export class Engine {
     } catch (err) {
       return { error: `cannot load the datafile: ${String(err)}` };
     }
+  }
+
+  /** Size of the WebAssembly linear memory in bytes (0 before `initWasm`), for diagnostics. */
+  static memoryBytes(): number {
+    return wasm?.memory.buffer.byteLength ?? 0;
   }
 
   /** Every flag key, in datafile order. */
@@ -257,11 +272,11 @@ export class Engine {
   /** Evaluates every flag: `{ flagKey: details }` in datafile order. */
   evaluateAll(now?: number): Record<string, EvaluationDetails> {
     const out: Record<string, EvaluationDetails> = {};
-    const results = this.runAll(now);
+    const evaluated = this.runAll(now);
     for (let i = 0; i < this.keys.length; i++) {
       const key = this.keys[i];
       try {
-        out[key] = results ? this.details(i, this.fullResult(results, i, now), null) : failure(key, this.failureCode(), null);
+        out[key] = evaluated ? this.details(i, this.resultOf(i, now), null) : failure(key, this.failureCode(), null);
       } catch {
         out[key] = failure(key, 'GENERAL', null);
       }
@@ -272,12 +287,12 @@ export class Engine {
   /** Evaluates every flag: `{ flagKey: value }` (null where evaluation failed). */
   values(now?: number): Record<string, Value> {
     const out: Record<string, Value> = {};
-    const results = this.runAll(now);
+    const evaluated = this.runAll(now);
     for (let i = 0; i < this.keys.length; i++) {
       let value: Value = null;
       try {
-        const r = results ? this.fullResult(results, i, now) : -1;
-        if (results && (this.lowBits(r) & ERROR_BITS) === 0) value = this.variationValues[i][this.variationIndex(r)] ?? null;
+        const r = evaluated ? this.resultOf(i, now) : -1;
+        if (evaluated && (this.lowBits(r) & ERROR_BITS) === 0) value = this.variationValues[i][this.variationIndex(r)] ?? null;
       } catch {
         // a failed evaluation reads as null, like any other error
       }
@@ -292,6 +307,7 @@ export class Engine {
     this.index = new Map();
     this.names = [];
     this.lastKey = undefined;
+    this.lastIndex = -1;
     try {
       this.ev.free();
     } catch {
@@ -308,30 +324,53 @@ export class Engine {
     return i;
   }
 
+  /** The packed result of flag `i`; from the cache while the context is unchanged and `now` is irrelevant. */
   private run(i: number, now: number | undefined): number {
-    return this.ev.evaluateIndex(i, this.clock[i] ? timeOf(now) : 0);
+    if (this.clock[i]) return this.call(i, timeOf(now));
+    if (this.cachedAt[i] === this.generation) return this.cached[i];
+    const r = this.call(i, 0);
+    if (r >= 0) {
+      this.cached[i] = r;
+      this.cachedAt[i] = this.generation;
+    }
+    return r;
   }
 
-  /** Evaluates every flag into the results buffer; undefined when the context is invalid. */
-  private runAll(now: number | undefined): Int32Array | undefined {
-    if (this.invalidContext) return undefined;
+  private call(i: number, now: number): number {
+    const r = this.ev.evaluateIndex(i, now, this.uncommitted);
+    this.uncommitted = false;
+    return r;
+  }
+
+  /** Evaluates every flag into the cache; false when that is impossible (see `failureCode`). */
+  private runAll(now: number | undefined): boolean {
+    if (this.invalidContext) return false;
+    if (this.allAt === this.generation && !this.anyClock) return true;
     try {
-      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0);
+      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0, this.uncommitted);
     } catch {
-      return undefined;
+      return false;
     }
+    this.uncommitted = false;
     if (this.bytes.byteLength === 0) this.bind();
-    return this.results;
+    const generation = this.generation;
+    for (let i = 0; i < this.keys.length; i++) {
+      const r = this.results[i];
+      this.cached[i] = r;
+      this.cachedAt[i] = r >= 0 ? generation : 0;
+    }
+    this.allAt = generation;
+    return true;
+  }
+
+  /** Result `i` after `runAll`, evaluated alone when it only fits the wide form. */
+  private resultOf(i: number, now: number | undefined): number {
+    const r = this.cached[i];
+    return r >= 0 ? r : this.call(i, this.clock[i] ? timeOf(now) : 0);
   }
 
   private failureCode(): ErrorCode {
     return this.invalidContext ? 'INVALID_CONTEXT' : 'GENERAL';
-  }
-
-  /** Result `i` of `evaluateAllInto`, re-evaluated alone when it only fits the wide form. */
-  private fullResult(results: Int32Array, i: number, now: number | undefined): number {
-    const r = results[i];
-    return r >= 0 ? r : this.run(i, now);
   }
 
   private wideResult(): Int32Array {
@@ -375,7 +414,7 @@ export class Engine {
     });
   }
 
-  /** Copies the written values into the slots and commits them. */
+  /** Copies the written values into the slots; the next evaluation commits them. */
   private writeSlots(): void {
     if (this.bytes.byteLength === 0) this.bind();
     let at = 0;
@@ -393,7 +432,8 @@ export class Engine {
         this.kinds[i] = 0;
       }
     }
-    this.ev.commit();
+    this.uncommitted = true;
+    this.generation++;
   }
 
   /** Writes `s` as UTF-8 at `at`: a plain copy while it is ASCII, encodeInto after. */
