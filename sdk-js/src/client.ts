@@ -1,8 +1,8 @@
 import { Engine } from './engine.js';
 import { Emitter } from './emitter.js';
 import { HalyardError, toHalyardError } from './errors.js';
-import { EventQueue, batchEvents } from './events.js';
 import { resolveOptions, type ClientOptions } from './options.js';
+import { Reporter } from './reporter.js';
 import { RevisionStream } from './stream.js';
 import { Transport } from './transport.js';
 import { backoffDelay, Timer } from './timing.js';
@@ -50,9 +50,6 @@ export interface Runtime {
 
 const MAX_BACKOFF_MS = 60_000;
 const STREAM_IDLE_MS = 45_000; // three missed keep-alives (the server sends one every 15 s)
-const POST_BATCH_EVENTS = 500;
-const POST_BATCH_BYTES = 256 * 1024;
-const BEACON_BATCH_BYTES = 60 * 1024; // browsers cap a page's in-flight beacons at 64 KiB
 
 /**
  * A Halyard client: evaluates flags locally against the environment's
@@ -63,12 +60,9 @@ export class HalyardClient {
   private readonly options: ReturnType<typeof resolveOptions>;
   private readonly emitter = new Emitter<ClientEvents>();
   private readonly transport: Transport | undefined;
-  private readonly queue: EventQueue | undefined;
+  private readonly reporter: Reporter | undefined;
   private readonly lifecycle = new AbortController();
-  /** Aborts heartbeats and event posts; close() fires it only after they had their chance. */
-  private readonly outbound = new AbortController();
   private readonly pollTimer = new Timer();
-  private readonly flushTimer = new Timer();
   private readonly readyPromise: Promise<void>;
   private settleReady!: (error?: HalyardError) => void;
   private readonly initialized: Promise<void>;
@@ -82,9 +76,8 @@ export class HalyardClient {
   private refreshing: Promise<void> | undefined;
   private heartbeat: Promise<void> = Promise.resolve();
   private refreshAgain = false;
-  private flushing: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
-  private removePageHideListeners: (() => void) | undefined;
+  private lastError: HalyardError | undefined;
 
   /** Use `createClient`; this constructor is the entry points' shared implementation. */
   constructor(options: ClientOptions, private readonly runtime: Runtime) {
@@ -101,7 +94,12 @@ export class HalyardClient {
         timeoutMs: this.options.requestTimeoutMs,
       });
       if (this.options.sendEvents) {
-        this.queue = new EventQueue({ capacity: this.options.eventQueueCapacity, dedupeCapacity: 10_000, now: Date.now });
+        this.reporter = new Reporter({
+          transport: this.transport,
+          capacity: this.options.eventQueueCapacity,
+          flushIntervalMs: this.options.flushIntervalMs,
+          onError: (error) => this.emitError(error),
+        });
       }
     }
     this.readyPromise = new Promise<void>((resolve, reject) => {
@@ -130,7 +128,10 @@ export class HalyardClient {
   ready(timeoutMs?: number): Promise<void> {
     if (timeoutMs === undefined) return this.readyPromise;
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HalyardError('datafile', `not ready after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => {
+        const last = this.lastError ? ` (last error: ${this.lastError.message})` : '';
+        reject(new HalyardError('datafile', `not ready after ${timeoutMs} ms${last}`));
+      }, timeoutMs);
       this.readyPromise.then(resolve, reject).finally(() => clearTimeout(timer));
     });
   }
@@ -145,14 +146,9 @@ export class HalyardClient {
   evaluate(flagKey: string, defaultValue: Value = null, valueType?: ValueType): Evaluation {
     const engine = this.engine;
     if (!engine) return errorEvaluation(flagKey, defaultValue, this.notReadyCode);
-    let result: Evaluation;
-    try {
-      result = engine.evaluate(flagKey, defaultValue, valueType);
-    } catch {
-      return errorEvaluation(flagKey, defaultValue, 'GENERAL');
-    }
-    if (this.queue && result.variation !== null) {
-      this.queue.recordEvaluation(flagKey, result.variation, result.ruleId, this.context.key ?? null);
+    const result = engine.evaluate(flagKey, defaultValue, valueType); // never throws: failures come back as ERROR results
+    if (this.reporter && result.variation !== null) {
+      this.reporter.queue.recordEvaluation(flagKey, result.variation, result.ruleId, this.context.key ?? null);
     }
     return result;
   }
@@ -193,11 +189,7 @@ export class HalyardClient {
    * meant for bootstrapping UIs and debugging, not for exposures.
    */
   evaluateAll(): Record<string, Evaluation> {
-    try {
-      return this.engine?.evaluateAll() ?? {};
-    } catch {
-      return {};
-    }
+    return this.engine?.evaluateAll() ?? {};
   }
 
   /**
@@ -206,11 +198,7 @@ export class HalyardClient {
    */
   setContext(context: Context): void {
     this.context = context ?? {};
-    try {
-      this.engine?.setContext(this.context);
-    } catch (error) {
-      this.emitter.emit('error', toHalyardError('init', error));
-    }
+    this.engine?.setContext(this.context); // never throws: a malformed context answers INVALID_CONTEXT
   }
 
   /** The current evaluation context. */
@@ -224,8 +212,8 @@ export class HalyardClient {
    * are off or the client has no `baseUrl`.
    */
   track(eventKey: string, value?: number): void {
-    if (!this.queue || this.closing || typeof eventKey !== 'string' || eventKey === '') return;
-    this.queue.track(eventKey, typeof value === 'number' && Number.isFinite(value) ? value : undefined, this.context.key ?? null);
+    if (!this.reporter || this.closing || typeof eventKey !== 'string' || eventKey === '') return;
+    this.reporter.queue.track(eventKey, typeof value === 'number' && Number.isFinite(value) ? value : undefined, this.context.key ?? null);
   }
 
   /**
@@ -234,8 +222,7 @@ export class HalyardClient {
    * and reported through `on('error')`, so this never rejects.
    */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.sendQueued());
-    return this.flushing;
+    return this.reporter?.flush() ?? Promise.resolve();
   }
 
   /**
@@ -255,7 +242,8 @@ export class HalyardClient {
 
   /** Revision in use and event-queue counters (including events dropped while offline). */
   stats(): ClientStats {
-    return { revision: this.engine?.revision ?? null, queuedEvents: this.queue?.size ?? 0, droppedEvents: this.queue?.dropped ?? 0 };
+    const queue = this.reporter?.queue;
+    return { revision: this.engine?.revision ?? null, queuedEvents: queue?.size ?? 0, droppedEvents: queue?.dropped ?? 0 };
   }
 
   /**
@@ -283,10 +271,7 @@ export class HalyardClient {
     }
     this.requestRefresh();
     if (this.options.stream) this.startStream(this.transport);
-    if (this.queue) {
-      this.scheduleFlush();
-      this.listenForPageHide();
-    }
+    this.reporter?.start();
   }
 
   private startStream(transport: Transport): void {
@@ -296,7 +281,7 @@ export class HalyardClient {
       onRevision: (revision) => {
         if (revision !== this.engine?.revision) this.requestRefresh();
       },
-      onError: (error) => this.emitter.emit('error', error),
+      onError: (error) => this.emitError(error),
       idleTimeoutMs: STREAM_IDLE_MS,
       backoffMs: 1_000,
       maxBackoffMs: MAX_BACKOFF_MS,
@@ -306,16 +291,11 @@ export class HalyardClient {
 
   /** Loads `json` if it is a valid datafile; otherwise keeps the current one and reports why. */
   private adopt(json: string, etag: string | null): boolean {
-    let loaded: ReturnType<typeof Engine.load>;
-    try {
-      loaded = Engine.load(json);
-    } catch (error) {
-      loaded = { error: String(error) };
-    }
+    const loaded = Engine.load(json); // never throws: a bad datafile comes back as { error }
     if (!(loaded instanceof Engine)) {
-      this.emitter.emit('error', new HalyardError('datafile', `ignored an invalid datafile: ${loaded.error}`));
-      // Remembering its ETag turns the next polls into 304s until a new revision is published.
-      if (etag) this.etag = etag;
+      // The ETag is not kept: the server validates what it publishes, so bad bytes
+      // come from something in between, and the next poll should ask for good ones.
+      this.emitError(new HalyardError('datafile', `ignored an invalid datafile: ${loaded.error}`));
       return false;
     }
     loaded.setContext(this.context);
@@ -361,7 +341,7 @@ export class HalyardClient {
       this.failures = 0;
       if (response.status === 200 && this.adopt(response.body, response.etag)) {
         // Not awaited: the datafile is in use already. close() waits for it (a worker's request may end first).
-        this.heartbeat = transport.sendHeartbeat(this.outbound.signal).catch((error: unknown) => this.report(error, 'heartbeat'));
+        this.heartbeat = transport.sendHeartbeat().catch((error: unknown) => this.report(error, 'heartbeat'));
       }
     } catch (error) {
       this.failures++;
@@ -380,80 +360,32 @@ export class HalyardClient {
     }
   }
 
-  private scheduleFlush(): void {
-    if (this.closing || this.options.flushIntervalMs === 0) return;
-    this.flushTimer.schedule(this.options.flushIntervalMs, () => {
-      this.flush().finally(() => this.scheduleFlush());
-    });
-  }
-
-  private async sendQueued(): Promise<void> {
-    const { transport, queue } = this;
-    if (!transport || !queue) return;
-    const batches = batchEvents(queue.drain(), POST_BATCH_EVENTS, POST_BATCH_BYTES);
-    for (let i = 0; i < batches.length; i++) {
-      try {
-        await transport.postEvents(batches[i], this.outbound.signal);
-      } catch (error) {
-        const status = error instanceof HalyardError ? error.status : undefined;
-        // A 4xx other than 408/429 means the batch itself is refused: resending cannot help.
-        const rejected = status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
-        queue.requeue(batches.slice(rejected ? i + 1 : i).flat());
-        this.report(error, 'events');
-        return;
-      }
-    }
-  }
-
-  private listenForPageHide(): void {
-    const doc = (globalThis as { document?: Document }).document;
-    const win = globalThis as unknown as Partial<Window>;
-    if (!doc?.addEventListener || !win.addEventListener) return;
-    const onVisibility = () => {
-      if (doc.visibilityState === 'hidden') this.beaconQueued();
-    };
-    const onPageHide = () => this.beaconQueued();
-    doc.addEventListener('visibilitychange', onVisibility);
-    win.addEventListener('pagehide', onPageHide);
-    this.removePageHideListeners = () => {
-      doc.removeEventListener('visibilitychange', onVisibility);
-      win.removeEventListener?.('pagehide', onPageHide);
-    };
-  }
-
-  /** Sends everything queued in a way that survives the page going away. */
-  private beaconQueued(): void {
-    const { transport, queue } = this;
-    if (!transport || !queue) return;
-    for (const batch of batchEvents(queue.drain(), POST_BATCH_EVENTS, BEACON_BATCH_BYTES)) {
-      if (!transport.beaconEvents(batch)) transport.postEventsKeepalive(batch);
-    }
-  }
-
   private async shutDown(): Promise<void> {
     this.pollTimer.cancel();
-    this.flushTimer.cancel();
-    this.removePageHideListeners?.();
     this.lifecycle.abort();
     await this.stream?.stop();
     await this.initialized;
     await this.refreshing;
-    await Promise.all([this.heartbeat, this.flush()]);
-    this.outbound.abort();
+    await Promise.all([this.heartbeat, this.reporter?.close()]);
     this.engine?.free();
     this.engine = undefined;
     this.settleReady(new HalyardError('init', 'the client was closed before it was ready'));
     this.emitter.clear();
   }
 
-  private fail(error: HalyardError): void {
+  private emitError(error: HalyardError): void {
+    this.lastError = error;
     this.emitter.emit('error', error);
+  }
+
+  private fail(error: HalyardError): void {
+    this.emitError(error);
     this.settleReady(error);
   }
 
-  private report(error: unknown, kind: 'datafile' | 'heartbeat' | 'events'): void {
+  private report(error: unknown, kind: 'datafile' | 'heartbeat'): void {
     if (this.lifecycle.signal.aborted && kind === 'datafile') return; // aborted by close(): not a failure
-    this.emitter.emit('error', toHalyardError(kind, error));
+    this.emitError(toHalyardError(kind, error));
   }
 }
 

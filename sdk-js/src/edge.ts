@@ -9,7 +9,7 @@ import type { ClientOptions } from './options.js';
 
 /** Options of the edge entry's `createClient`: `wasm` is required. */
 export interface EdgeClientOptions extends ClientOptions {
-  /** The engine, precompiled (`import wasm from '@halyard/sdk/wasm/evaluator_wasm_bg.wasm'` in a worker) or as bytes. */
+  /** The engine, precompiled (`import wasm from '@halyard/sdk/evaluator.wasm'` in a worker) or as bytes. */
   wasm: WebAssembly.Module | BufferSource;
 }
 

@@ -54,12 +54,12 @@ export class Transport {
     });
   }
 
-  /** Posts the contract-004 heartbeat. Throws HalyardError('heartbeat') on failure. */
-  async sendHeartbeat(signal: AbortSignal): Promise<void> {
+  /** Posts the contract-004 heartbeat (bounded by the request timeout only). Throws HalyardError('heartbeat') on failure. */
+  async sendHeartbeat(): Promise<void> {
     const { sdkKey, sdkType, sdkVersion } = this.options;
     const body = JSON.stringify({ sdkKey, sdkType, sdkVersion });
     const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
-    await this.request('heartbeat', this.heartbeatUrl, init, signal, discardBody);
+    await this.request('heartbeat', this.heartbeatUrl, init, undefined, discardBody);
   }
 
   /**
@@ -100,7 +100,7 @@ export class Transport {
     kind: HalyardErrorKind,
     url: string,
     init: RequestInit,
-    parent: AbortSignal,
+    parent: AbortSignal | undefined,
     read: (response: Response) => Promise<T>,
   ): Promise<T> {
     const timeout = timeoutSignal(parent, this.options.timeoutMs);

@@ -127,3 +127,53 @@ export async function startControlPlane() {
     },
   };
 }
+
+/** Throws with the response when `response.status` is not one of `expected`. */
+function expectStatus(what, response, ...expected) {
+  if (!expected.includes(response.status)) {
+    throw new Error(`${what}: expected ${expected.join('/')}, got ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return response.body?.data ?? response.body;
+}
+
+/**
+ * Creates an organization through the management API (its default project
+ * `default` and auto-publishing environment `production` come with it) and
+ * returns helpers for it: `sdkKey`, `createBooleanFlag(key)`,
+ * `setEnabled(flagKey, enabled)` (auto-publishes a new revision),
+ * `environment()` and `get(path)` under the project.
+ */
+export async function seedOrganization(cp, orgId = `org-${Math.random().toString(36).slice(2, 8)}`) {
+  expectStatus('create organization', await cp.api('POST', '/api/orgs', { id: orgId, name: `SDK tests ${orgId}` }), 200, 201);
+  const project = `/api/orgs/${orgId}/projects/default`;
+  const environments = expectStatus('list environments', await cp.api('GET', `${project}/environments`), 200);
+  const production = environments.find((env) => env.key === 'production');
+  if (!production) throw new Error(`no production environment in ${JSON.stringify(environments)}`);
+  const sdkKey = production.sdkKey;
+  return {
+    orgId,
+    project,
+    sdkKey,
+    environment: production,
+    async createBooleanFlag(key) {
+      const flag = {
+        name: key,
+        key,
+        type: 'BOOLEAN',
+        description: 'created by the SDK tests',
+        variations: [
+          { name: 'Off', key: 'off', value: 'false' },
+          { name: 'On', key: 'on', value: 'true' },
+        ],
+        defaultVariationKey: 'off',
+      };
+      return expectStatus(`create flag ${key}`, await cp.api('POST', `${project}/flags`, flag), 200, 201);
+    },
+    async setEnabled(flagKey, enabled) {
+      return expectStatus(`toggle ${flagKey}`, await cp.api('PATCH', `${project}/flags/${flagKey}/envs/production`, { enabled }), 200);
+    },
+    async get(path) {
+      return expectStatus(`GET ${path}`, await cp.api('GET', `${project}${path}`), 200);
+    },
+  };
+}

@@ -12,28 +12,31 @@ import { freePort } from './control-plane.mjs';
 const SDK = fileURLToPath(new URL('..', import.meta.url));
 const WORKERD = path.join(SDK, 'node_modules', '.bin', 'workerd');
 
-/** Every ES module of dist/ the edge entry can import (the OpenFeature entry needs an npm package workerd cannot resolve). */
-function distModules(dir, prefix = 'dist') {
+/** Every ES module of dist/ by its path; the OpenFeature entry is left out (it needs an npm package). */
+function distModules(dir, prefix = '') {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isDirectory()) return distModules(path.join(dir, entry.name), `${prefix}/${entry.name}`);
-    return entry.name.endsWith('.js') && entry.name !== 'openfeature.js' ? [`${prefix}/${entry.name}`] : [];
+    if (entry.isDirectory()) return distModules(path.join(dir, entry.name), `${prefix}${entry.name}/`);
+    return entry.name.endsWith('.js') && entry.name !== 'openfeature.js' ? [`${prefix}${entry.name}`] : [];
   });
 }
 
 /**
- * Starts workerd with `bindings` (text bindings, plus DATAFILE as JSON).
- * Resolves { origin, stop() } once it answers HTTP.
+ * Starts workerd running `worker` (a path; default the test worker) with
+ * `text` bindings and DATAFILE (JSON). The package's modules are registered
+ * under the names a worker imports, as a bundler would resolve them:
+ * `@halyard/sdk/edge` and `@halyard/sdk/evaluator.wasm` (a compiled module).
+ * Resolves { origin, stop(), log() } once it answers HTTP.
  */
-export async function startWorker({ datafile, text = {} }) {
+export async function startWorker({ worker = path.join(SDK, 'test-support', 'edge', 'worker.mjs'), datafile = {}, text = {} }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'halyard-workerd-'));
   cpSync(path.join(SDK, 'dist'), path.join(dir, 'dist'), { recursive: true });
-  cpSync(path.join(SDK, 'test-support', 'edge', 'worker.mjs'), path.join(dir, 'worker.mjs'));
+  cpSync(worker, path.join(dir, 'worker.mjs'));
   writeFileSync(path.join(dir, 'datafile.json'), JSON.stringify(datafile));
   const port = await freePort();
   const modules = [
     '(name = "worker.mjs", esModule = embed "worker.mjs")',
-    ...distModules(path.join(dir, 'dist')).map((name) => `(name = "${name}", esModule = embed "${name}")`),
-    '(name = "dist/wasm/evaluator_wasm_bg.wasm", wasm = embed "dist/wasm/evaluator_wasm_bg.wasm")',
+    ...distModules(path.join(dir, 'dist')).map((file) => `(name = "@halyard/sdk/${file === 'edge.js' ? 'edge' : file}", esModule = embed "dist/${file}")`),
+    '(name = "@halyard/sdk/evaluator.wasm", wasm = embed "dist/wasm/evaluator_wasm_bg.wasm")',
   ];
   const bindings = [
     '(name = "DATAFILE", json = embed "datafile.json")',

@@ -1,8 +1,8 @@
 // A Cloudflare-style worker using @halyard/sdk/edge, run by workerd in the
 // edge tests. `/bootstrap` evaluates from the DATAFILE binding with no
 // network; `/live` fetches from the control plane at BASE_URL.
-import { createClient } from './dist/edge.js';
-import wasm from './dist/wasm/evaluator_wasm_bg.wasm';
+import { createClient } from '@halyard/sdk/edge';
+import wasm from '@halyard/sdk/evaluator.wasm';
 
 export default {
   async fetch(request, env, ctx) {

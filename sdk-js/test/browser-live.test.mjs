@@ -1,0 +1,91 @@
+// Headless Chromium against a running control plane (cross-origin, so CORS
+// is exercised too): a test page and the playground react to a toggle made
+// through the management API, and events leave the page with sendBeacon when
+// it is hidden.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { withBrowser } from '../test-support/browser.mjs';
+import { seedOrganization, startControlPlane } from '../test-support/control-plane.mjs';
+
+let cp;
+let org;
+
+before(async () => {
+  cp = await startControlPlane();
+  org = await seedOrganization(cp);
+  for (const key of ['page_flag', 'playground_flag', 'beacon_flag']) await org.createBooleanFlag(key);
+  await org.setEnabled('beacon_flag', true);
+});
+
+after(() => cp?.dispose());
+
+test('a page reacts to a toggle through the stream', async () => {
+  await withBrowser(async ({ page, origin, pageErrors }) => {
+    const query = new URLSearchParams({ baseUrl: cp.baseUrl, sdkKey: org.sdkKey, context: JSON.stringify({ key: 'browser-user' }) });
+    await page.goto(`${origin}/pages/flags.html?${query}`);
+    await page.waitForFunction(() => document.getElementById('out').dataset.revision);
+    const before = JSON.parse(await page.textContent('#out'));
+    assert.equal(before.values.page_flag, false);
+    await page.waitForTimeout(300); // the stream's first event
+    await org.setEnabled('page_flag', true);
+    await page.waitForFunction(() => JSON.parse(document.getElementById('out').textContent).values?.page_flag === true, null, { timeout: 5_000 });
+    const after = JSON.parse(await page.textContent('#out'));
+    assert.ok(after.revision > before.revision);
+    assert.deepEqual(await page.evaluate(() => window.halyardErrors), []);
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+test('the playground lists every flag with value and reason and updates live', async () => {
+  await withBrowser(async ({ page, origin, pageErrors }) => {
+    const query = new URLSearchParams({ baseUrl: cp.baseUrl, sdkKey: org.sdkKey });
+    await page.goto(`${origin}/playground/?${query}`);
+    const row = (flag) => `tr[data-flag="${flag}"]`;
+    await page.waitForSelector(row('playground_flag'));
+    assert.equal(await page.textContent(`${row('playground_flag')} td[data-col="value"]`), 'false');
+    assert.equal(await page.textContent(`${row('playground_flag')} td[data-col="reason"]`), 'DISABLED');
+    await page.waitForTimeout(300);
+    await org.setEnabled('playground_flag', true);
+    await page.waitForFunction(
+      (selector) => document.querySelector(selector)?.textContent === 'true',
+      `${row('playground_flag')} td[data-col="value"]`,
+      { timeout: 5_000 },
+    );
+    assert.equal(await page.textContent(`${row('playground_flag')} td[data-col="reason"]`), 'DEFAULT');
+    assert.match(await page.textContent('#status'), /revision \d+/);
+    await page.fill('#context', '{ not json');
+    assert.equal(await page.getAttribute('#context', 'class'), 'invalid');
+    await page.fill('#context', '{ "key": "someone-else" }');
+    assert.equal(await page.getAttribute('#context', 'class'), '');
+    assert.equal(await page.textContent(`${row('playground_flag')} td[data-col="value"]`), 'true');
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+test('queued events leave with sendBeacon (text/plain) when the page is hidden', async () => {
+  await withBrowser(async ({ page, context, origin }) => {
+    const beacons = [];
+    context.on('request', (request) => {
+      if (request.url().endsWith('/api/sdk/events')) beacons.push({ type: request.resourceType(), contentType: request.headers()['content-type'], body: request.postData() });
+    });
+    const query = new URLSearchParams({ baseUrl: cp.baseUrl, sdkKey: org.sdkKey, context: JSON.stringify({ key: 'beacon-user' }) });
+    await page.goto(`${origin}/pages/flags.html?${query}`);
+    await page.waitForFunction(() => document.getElementById('out').dataset.revision);
+    await page.evaluate(() => {
+      window.halyard.isEnabled('beacon_flag');
+      window.halyard.track('purchase', 3);
+    });
+    assert.equal(beacons.length, 0, 'nothing is sent before the page is hidden (flushIntervalMs: 0)');
+    await page.goto('about:blank');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(beacons.length, 1, JSON.stringify(beacons));
+    assert.equal(beacons[0].type, 'ping', 'sent with navigator.sendBeacon');
+    assert.match(beacons[0].contentType, /^text\/plain/);
+    const body = JSON.parse(beacons[0].body);
+    assert.equal(body.sdkKey, org.sdkKey);
+    assert.deepEqual(
+      body.events.map((e) => e.type),
+      ['impression', 'custom', 'summary'],
+    );
+  });
+});
