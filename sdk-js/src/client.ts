@@ -146,7 +146,8 @@ export class HalyardClient {
   evaluate(flagKey: string, defaultValue: Value = null, valueType?: ValueType): Evaluation {
     const engine = this.engine;
     if (!engine) return errorEvaluation(flagKey, defaultValue, this.notReadyCode);
-    const result = engine.evaluate(flagKey, defaultValue, valueType); // never throws: failures come back as ERROR results
+    // Never throws: failures come back as ERROR results. Without a clock option the engine reads the real one.
+    const result = engine.evaluate(flagKey, defaultValue, valueType, this.options.clock?.());
     if (this.reporter && result.variation !== null) {
       this.reporter.queue.recordEvaluation(flagKey, result.variation, result.ruleId, this.context.key ?? null);
     }
@@ -189,7 +190,7 @@ export class HalyardClient {
    * meant for bootstrapping UIs and debugging, not for exposures.
    */
   evaluateAll(): Record<string, Evaluation> {
-    return this.engine?.evaluateAll() ?? {};
+    return this.engine?.evaluateAll(this.options.clock?.()) ?? {};
   }
 
   /**

@@ -33,16 +33,22 @@ export interface ClientOptions {
   eventQueueCapacity?: number;
   /** Time limit of each datafile, heartbeat and events request, in ms (default 10,000). */
   requestTimeoutMs?: number;
+  /**
+   * The time evaluations see, in epoch ms (default: the real clock). Schedules
+   * and activation dates compare against it: preview a launch, or pin time in tests.
+   */
+  clock?: () => number;
 }
 
 /** Fills defaults and checks option types; a configuration mistake throws at `createClient`, never later. */
-export function resolveOptions(options: ClientOptions): Required<Omit<ClientOptions, 'sdkKey' | 'baseUrl' | 'datafile'>> &
-  Pick<ClientOptions, 'sdkKey' | 'baseUrl' | 'datafile'> {
+export function resolveOptions(options: ClientOptions): Required<Omit<ClientOptions, 'sdkKey' | 'baseUrl' | 'datafile' | 'clock'>> &
+  Pick<ClientOptions, 'sdkKey' | 'baseUrl' | 'datafile' | 'clock'> {
   if (options === null || typeof options !== 'object') throw new TypeError('createClient: options must be an object');
   const { baseUrl, sdkKey } = options;
   if (baseUrl !== undefined && (typeof sdkKey !== 'string' || sdkKey === '')) {
     throw new TypeError('createClient: sdkKey is required when baseUrl is set');
   }
+  if (options.clock !== undefined && typeof options.clock !== 'function') throw new TypeError('createClient: clock must be a function');
   if (baseUrl === undefined && options.datafile === undefined) {
     throw new TypeError('createClient: pass baseUrl and sdkKey, or a bootstrap datafile');
   }
@@ -50,6 +56,7 @@ export function resolveOptions(options: ClientOptions): Required<Omit<ClientOpti
     sdkKey,
     baseUrl,
     datafile: options.datafile,
+    clock: options.clock,
     context: options.context ?? {},
     pollIntervalMs: nonNegative('pollIntervalMs', options.pollIntervalMs, 30_000),
     stream: options.stream ?? false,

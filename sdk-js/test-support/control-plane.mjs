@@ -139,7 +139,7 @@ function expectStatus(what, response, ...expected) {
 /**
  * Creates an organization through the management API (its default project
  * `default` and auto-publishing environment `production` come with it) and
- * returns helpers for it: `sdkKey`, `createBooleanFlag(key)`,
+ * returns helpers for it: `sdkKey`, `createFlag(body)`, `createBooleanFlag(key)`,
  * `setEnabled(flagKey, enabled)` (auto-publishes a new revision),
  * `environment()` and `get(path)` under the project.
  */
@@ -155,19 +155,16 @@ export async function seedOrganization(cp, orgId = `org-${Math.random().toString
     project,
     sdkKey,
     environment: production,
+    /** Creates a flag from a contract-004 body (variation values are JSON text). */
+    async createFlag(flag) {
+      return expectStatus(`create flag ${flag.key}`, await cp.api('POST', `${project}/flags`, { description: 'created by the SDK tests', ...flag }), 200, 201);
+    },
     async createBooleanFlag(key) {
-      const flag = {
-        name: key,
-        key,
-        type: 'BOOLEAN',
-        description: 'created by the SDK tests',
-        variations: [
-          { name: 'Off', key: 'off', value: 'false' },
-          { name: 'On', key: 'on', value: 'true' },
-        ],
-        defaultVariationKey: 'off',
-      };
-      return expectStatus(`create flag ${key}`, await cp.api('POST', `${project}/flags`, flag), 200, 201);
+      const variations = [
+        { name: 'Off', key: 'off', value: 'false' },
+        { name: 'On', key: 'on', value: 'true' },
+      ];
+      return this.createFlag({ name: key, key, type: 'BOOLEAN', variations, defaultVariationKey: 'off' });
     },
     async setEnabled(flagKey, enabled) {
       return expectStatus(`toggle ${flagKey}`, await cp.api('PATCH', `${project}/flags/${flagKey}/envs/production`, { enabled }), 200);
