@@ -18,6 +18,7 @@ use crate::version::parse_strict_semver;
 use crate::xxh64::Xxh64;
 use semver::Version;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 
 /// A validated datafile indexed for evaluation. Build it once per datafile
 /// revision and share it; evaluation only reads it.
@@ -110,27 +111,38 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
 pub(crate) struct Interner {
     ids: HashMap<String, AttrId>,
     names: Vec<String>,
+    /// Set once more names arrive than an [`AttrId`] can number.
+    overflow: bool,
 }
 
 impl Interner {
-    /// The id of `name`; `path` locates the reader for the too-many error.
-    pub(crate) fn intern(&mut self, name: &str, path: &str) -> Result<AttrId, DatafileError> {
+    /// The id of `name`. Past the limit it answers 0 and [`Interner::finish`] fails.
+    pub(crate) fn intern(&mut self, name: &str) -> AttrId {
         if let Some(&id) = self.ids.get(name) {
-            return Ok(id);
+            return id;
         }
-        let id = AttrId::try_from(self.names.len())
-            .map_err(|_| DatafileError::new(path, "more than 65536 distinct attributes"))?;
+        let Ok(id) = AttrId::try_from(self.names.len()) else {
+            self.overflow = true;
+            return 0;
+        };
         self.ids.insert(name.to_owned(), id);
         self.names.push(name.to_owned());
-        Ok(id)
+        id
     }
 
     pub(crate) fn finish(mut self) -> Result<AttributeTable, DatafileError> {
         // A slot-based `Attributes` needs `key` in the table to fall back to.
-        let user_id_fallback = match self.ids.get("userId").copied() {
-            Some(user_id) => Some((user_id, self.intern("key", "")?)),
-            None => None,
-        };
+        let user_id_fallback = self
+            .ids
+            .get("userId")
+            .copied()
+            .map(|user_id| (user_id, self.intern("key")));
+        if self.overflow {
+            return Err(DatafileError::new(
+                "",
+                "more than 65536 distinct attribute names",
+            ));
+        }
         Ok(AttributeTable {
             names: self.names,
             user_id_fallback,
@@ -200,26 +212,25 @@ pub(crate) struct Parts {
 }
 
 /// Validates and compiles; borrowing lets [`Datafile::validate`] share it.
+/// Error paths are formatted only when there is an error.
 pub(crate) fn build(datafile: &Datafile) -> Result<Parts, DatafileError> {
     let mut interner = Interner::default();
     check_datafile_header(datafile)?;
-    let audience_ids = check_unique(datafile.audiences.iter().map(|a| a.id.as_str()), |i| {
-        format!("audiences[{i}].id")
-    })?;
+    let audience_ids = check_unique(datafile.audiences.iter().map(|a| a.id.as_str()))
+        .map_err(|(i, m)| DatafileError::new(format_args!("audiences[{i}].id"), m))?;
     let audiences = datafile
         .audiences
         .iter()
         .enumerate()
         .map(|(i, audience)| compile_audience(audience, i, &mut interner))
         .collect::<Result<Vec<_>, _>>()?;
-    let index = check_unique(datafile.flags.iter().map(|f| f.key.as_str()), |i| {
-        format!("flags[{i}].key")
-    })?;
+    let index = check_unique(datafile.flags.iter().map(|f| f.key.as_str()))
+        .map_err(|(i, m)| DatafileError::new(format_args!("flags[{i}].key"), m))?;
     let flags = datafile
         .flags
         .iter()
         .enumerate()
-        .map(|(i, flag)| compile_flag(flag, &format!("flags[{i}]"), &audience_ids, &mut interner))
+        .map(|(i, flag)| compile_flag(flag, i, &audience_ids, &mut interner))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Parts {
         flags,
@@ -234,17 +245,18 @@ fn compile_audience(
     i: usize,
     interner: &mut Interner,
 ) -> Result<CompiledAudience, DatafileError> {
-    let path = format!("audiences[{i}]");
     let mut members = |lists: &BTreeMap<String, Vec<String>>, field: &str| {
         lists
             .iter()
             .map(|(attribute, values)| {
-                let at = format!("{path}.{field}.{attribute}");
                 if attribute.is_empty() {
-                    return Err(DatafileError::new(at, "attribute name must not be empty"));
+                    return Err(DatafileError::new(
+                        format_args!("audiences[{i}].{field}"),
+                        "attribute names must not be empty",
+                    ));
                 }
                 let set = ValueSet::new(values.iter().map(|v| v.as_str().into()));
-                Ok((interner.intern(attribute, &at)?, set))
+                Ok((interner.intern(attribute), set))
             })
             .collect::<Result<Box<[_]>, DatafileError>>()
     };
@@ -253,7 +265,7 @@ fn compile_audience(
     let conditions = audience
         .conditions
         .as_ref()
-        .map(|c| compile_condition(c, &format!("{path}.conditions"), interner))
+        .map(|c| compile_condition(c, &format!("audiences[{i}].conditions"), interner))
         .transpose()?;
     Ok(CompiledAudience {
         excluded,
@@ -264,85 +276,86 @@ fn compile_audience(
 
 fn compile_flag(
     flag: &Flag,
-    path: &str,
+    f: usize,
     audience_ids: &HashMap<&str, usize>,
     interner: &mut Interner,
 ) -> Result<CompiledFlag, DatafileError> {
-    check_variations(flag, path)?;
-    let variation = |key: &str, field: &str| resolve_variation(flag, key, path, field);
-    let (min_version, activation_date) = match &flag.rollout_condition {
-        None => (None, None),
-        Some(rollout) => {
-            let min_version = rollout
-                .min_version
-                .as_deref()
-                .map(|text| {
-                    let at = format!("{path}.rolloutCondition.minVersion");
-                    let version = parse_strict_semver(text).map_err(|e| {
-                        DatafileError::new(&at, format_args!("not a semantic version: {e}"))
-                    })?;
-                    Ok((version, interner.intern("appVersion", &at)?))
-                })
-                .transpose()?;
-            (min_version, rollout.activation_date)
-        }
+    let at = |field: fmt::Arguments<'_>, message: String| {
+        DatafileError::new(format_args!("flags[{f}].{field}"), message)
     };
+    check_variations(flag).map_err(|(field, m)| at(format_args!("{field}"), m))?;
+    let variation = |key: &str| resolve_variation(flag, key);
+    let min_version = flag
+        .rollout_condition
+        .as_ref()
+        .and_then(|rollout| rollout.min_version.as_deref())
+        .map(|text| match parse_strict_semver(text) {
+            Ok(version) => Ok((version, interner.intern("appVersion"))),
+            Err(e) => Err(at(
+                format_args!("rolloutCondition.minVersion"),
+                format!("not a semantic version: {e}"),
+            )),
+        })
+        .transpose()?;
     let overrides = flag
         .overrides
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let at = format!("{path}.overrides[{i}]");
             if o.attribute.is_empty() {
-                return Err(DatafileError::new(
-                    format!("{at}.attribute"),
-                    "must not be empty",
+                return Err(at(
+                    format_args!("overrides[{i}].attribute"),
+                    "must not be empty".into(),
                 ));
             }
             Ok(CompiledOverride {
-                attr: interner.intern(&o.attribute, &at)?,
+                attr: interner.intern(&o.attribute),
                 values: ValueSet::new(o.values.iter().map(|v| v.as_str().into())),
-                variation: variation(&o.variation, &format!("overrides[{i}].variation"))?,
+                variation: variation(&o.variation)
+                    .map_err(|m| at(format_args!("overrides[{i}].variation"), m))?,
             })
         })
         .collect::<Result<Box<[_]>, DatafileError>>()?;
-    check_unique(flag.rules.iter().map(|r| r.id.as_str()), |i| {
-        format!("{path}.rules[{i}].id")
-    })?;
+    check_unique(flag.rules.iter().map(|r| r.id.as_str()))
+        .map_err(|(i, m)| at(format_args!("rules[{i}].id"), m))?;
     let mut rules = flag
         .rules
         .iter()
         .enumerate()
-        .map(|(i, rule)| compile_rule(flag, rule, i, path, audience_ids, interner))
+        .map(|(r, rule)| {
+            compile_rule(flag, rule, r, audience_ids, interner)
+                .map_err(|(field, m)| at(format_args!("rules[{r}].{field}"), m))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     // Stable sort: AB tests first, each group keeping datafile order.
     rules.sort_by_key(|r| r.reason != Reason::Split);
     Ok(CompiledFlag {
         serving: flag.enabled && flag.status != FlagStatus::Archived,
-        off: variation(&flag.off_variation, "offVariation")?,
-        default: variation(&flag.default_variation, "defaultVariation")?,
+        off: variation(&flag.off_variation).map_err(|m| at(format_args!("offVariation"), m))?,
+        default: variation(&flag.default_variation)
+            .map_err(|m| at(format_args!("defaultVariation"), m))?,
         scheduled_enable_at: flag.scheduled_enable_at,
         min_version,
-        activation_date,
+        activation_date: flag
+            .rollout_condition
+            .as_ref()
+            .and_then(|r| r.activation_date),
         overrides,
         rules: rules.into_boxed_slice(),
     })
 }
 
+/// Compiles rule `r`; errors are (field within the rule, message).
 fn compile_rule(
     flag: &Flag,
     rule: &Rule,
-    i: usize,
-    flag_path: &str,
+    r: usize,
     audience_ids: &HashMap<&str, usize>,
     interner: &mut Interner,
-) -> Result<CompiledRule, DatafileError> {
-    let path = format!("{flag_path}.rules[{i}]");
+) -> Result<CompiledRule, (String, String)> {
+    let fail = |field: String, message: String| (field, message);
     if rule.hash_attribute.is_empty() {
-        return Err(DatafileError::new(
-            format!("{path}.hashAttribute"),
-            "must not be empty",
-        ));
+        return Err(fail("hashAttribute".into(), "must not be empty".into()));
     }
     let audiences = rule
         .audiences
@@ -350,57 +363,97 @@ fn compile_rule(
         .enumerate()
         .map(|(a, id)| match audience_ids.get(id.as_str()) {
             Some(&index) => Ok(index as u32),
-            None => Err(DatafileError::new(
-                format!("{path}.audiences[{a}]"),
-                format_args!("unknown audience {id:?}"),
+            None => Err(fail(
+                format!("audiences[{a}]"),
+                format!("unknown audience {id:?}"),
             )),
         })
         .collect::<Result<Box<[_]>, _>>()?;
-    let allocation = check_share(
-        rule.traffic_allocation,
-        &format!("{path}.trafficAllocation"),
-    )?;
+    let allocation =
+        check_share(rule.traffic_allocation).map_err(|m| fail("trafficAllocation".into(), m))?;
     if rule.variations.is_empty() {
-        return Err(DatafileError::new(
-            format!("{path}.variations"),
-            "must not be empty",
-        ));
+        return Err(fail("variations".into(), "must not be empty".into()));
     }
     let shares = rule
         .variations
         .iter()
         .enumerate()
         .map(|(v, split)| {
-            let field = format!("rules[{i}].variations[{v}]");
-            let index = resolve_variation(
-                flag,
-                &split.variation,
-                flag_path,
-                &format!("{field}.variation"),
-            )?;
-            let share = check_share(split.percentage, &format!("{flag_path}.{field}.percentage"))?;
-            Ok((index, share))
+            let index = resolve_variation(flag, &split.variation)
+                .map_err(|m| fail(format!("variations[{v}].variation"), m))?;
+            let share = check_share(split.percentage)
+                .map_err(|m| fail(format!("variations[{v}].percentage"), m))?;
+            Ok((index, to_units(share)))
         })
-        .collect::<Result<Vec<_>, DatafileError>>()?;
-    check_split_sum(
-        rule.variations.iter().map(|s| s.percentage),
-        &format!("{path}.variations"),
-    )?;
+        .collect::<Result<Vec<_>, (String, String)>>()?;
+    check_split_sum(rule.variations.iter().map(|s| s.percentage))
+        .map_err(|m| fail("variations".into(), m))?;
     Ok(CompiledRule {
-        index: i as u32,
+        index: r as u32,
         reason: match rule.rule_type {
             RuleType::AbTest => Reason::Split,
             RuleType::TargetedDelivery => Reason::TargetingMatch,
         },
         audiences,
-        hash_attr: interner.intern(&rule.hash_attribute, &path)?,
+        hash_attr: interner.intern(&rule.hash_attribute),
         allocation: to_units(allocation),
         traffic_prefix: hash_prefix(&flag.key, &rule.id, BucketPurpose::Traffic),
         variation_prefix: hash_prefix(&flag.key, &rule.id, BucketPurpose::Variation),
-        slices: build_slices(
-            shares
-                .into_iter()
-                .map(|(index, share)| (index, to_units(share))),
-        ),
+        slices: build_slices(shares),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datafile::{EnvironmentRef, FlagType, Override, Variation};
+    use serde_json::json;
+
+    fn datafile_with_overrides(attributes: usize) -> Datafile {
+        let overrides = (0..attributes)
+            .map(|i| Override {
+                attribute: format!("a{i}"),
+                values: vec!["x".into()],
+                variation: "on".into(),
+            })
+            .collect();
+        Datafile {
+            schema_version: 1,
+            revision: 1,
+            published_at: "2026-01-15T00:00:00Z".into(),
+            environment: EnvironmentRef {
+                id: "e".into(),
+                key: "production".into(),
+                production: true,
+            },
+            flags: vec![Flag {
+                key: "f".into(),
+                flag_type: FlagType::Json,
+                status: FlagStatus::Active,
+                variations: vec![Variation {
+                    key: "on".into(),
+                    value: json!({ "on": true }),
+                }],
+                off_variation: "on".into(),
+                enabled: true,
+                default_variation: "on".into(),
+                scheduled_enable_at: None,
+                rollout_condition: None,
+                overrides,
+                rules: vec![],
+            }],
+            audiences: vec![],
+            events: vec![],
+        }
+    }
+
+    #[test]
+    fn attribute_ids_are_bounded() {
+        let limit = usize::from(AttrId::MAX) + 1;
+        let at_limit = CompiledDatafile::compile(datafile_with_overrides(limit)).unwrap();
+        assert_eq!(at_limit.attribute_names().len(), limit);
+        assert_eq!(at_limit.attribute_id("a65535"), Some(AttrId::MAX));
+        let err = CompiledDatafile::compile(datafile_with_overrides(limit + 1)).unwrap_err();
+        assert_eq!(err.to_string(), "more than 65536 distinct attribute names");
+    }
 }

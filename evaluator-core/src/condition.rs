@@ -268,7 +268,7 @@ fn compile_at_depth(
         )?)),
         Condition::Compare(cmp) => {
             let test = compile_test(cmp, path)?;
-            Node::Test(interner.intern(&cmp.attribute, path)?, test)
+            Node::Test(interner.intern(&cmp.attribute), test)
         }
     })
 }

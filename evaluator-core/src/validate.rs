@@ -28,8 +28,12 @@ impl Datafile {
     }
 }
 
-/// Structural parse only.
+/// Structural parse only. The fast parser runs first; only a failure is
+/// parsed again with path tracking, which costs an allocation per key.
 pub(crate) fn deserialize(json: &str) -> Result<Datafile, DatafileError> {
+    if let Ok(datafile) = serde_json::from_str(json) {
+        return Ok(datafile);
+    }
     let mut de = serde_json::Deserializer::from_str(json);
     let datafile: Datafile =
         serde_path_to_error::deserialize(&mut de).map_err(DatafileError::from_serde)?;
@@ -55,42 +59,36 @@ pub(crate) fn check_datafile_header(datafile: &Datafile) -> Result<(), DatafileE
             "not an RFC 3339 date-time",
         ));
     }
-    check_unique(datafile.events.iter().map(|e| e.key.as_str()), |i| {
-        format!("events[{i}].key")
-    })?;
+    check_unique(datafile.events.iter().map(|e| e.key.as_str()))
+        .map_err(|(i, m)| DatafileError::new(format_args!("events[{i}].key"), m))?;
     Ok(())
 }
 
-/// Checks that `keys` are non-empty and pairwise distinct; returns key → position.
+/// Checks that `keys` are non-empty and pairwise distinct; returns key →
+/// position, or the position of the offender and what is wrong with it.
 pub(crate) fn check_unique<'a>(
     keys: impl Iterator<Item = &'a str>,
-    path: impl Fn(usize) -> String,
-) -> Result<HashMap<&'a str, usize>, DatafileError> {
+) -> Result<HashMap<&'a str, usize>, (usize, String)> {
     let mut seen = HashMap::new();
     for (i, key) in keys.enumerate() {
         if key.is_empty() {
-            return Err(DatafileError::new(path(i), "must not be empty"));
+            return Err((i, "must not be empty".into()));
         }
         if let Some(first) = seen.insert(key, i) {
-            return Err(DatafileError::new(
-                path(i),
-                format_args!("duplicate {key:?} (first at index {first})"),
-            ));
+            return Err((i, format!("duplicate {key:?} (first at index {first})")));
         }
     }
     Ok(seen)
 }
 
 /// Variation keys are unique and values match the flag type; a BOOLEAN flag
-/// has exactly the two values `true` and `false`.
-pub(crate) fn check_variations(flag: &Flag, path: &str) -> Result<(), DatafileError> {
-    let at = format!("{path}.variations");
+/// has exactly the two values `true` and `false`. Errors are (field, message).
+pub(crate) fn check_variations(flag: &Flag) -> Result<(), (String, String)> {
     if flag.variations.is_empty() {
-        return Err(DatafileError::new(at, "must not be empty"));
+        return Err(("variations".into(), "must not be empty".into()));
     }
-    check_unique(flag.variations.iter().map(|v| v.key.as_str()), |i| {
-        format!("{at}[{i}].key")
-    })?;
+    check_unique(flag.variations.iter().map(|v| v.key.as_str()))
+        .map_err(|(i, m)| (format!("variations[{i}].key"), m))?;
     let expected = match flag.flag_type {
         FlagType::Boolean => "a boolean",
         FlagType::String => "a string",
@@ -105,9 +103,9 @@ pub(crate) fn check_variations(flag: &Flag, path: &str) -> Result<(), DatafileEr
             FlagType::Json => true,
         };
         if !fits {
-            return Err(DatafileError::new(
-                format!("{at}[{i}].value"),
-                format_args!("must be {expected} for a {:?} flag", flag.flag_type),
+            return Err((
+                format!("variations[{i}].value"),
+                format!("must be {expected} for a {:?} flag", flag.flag_type),
             ));
         }
     }
@@ -115,57 +113,38 @@ pub(crate) fn check_variations(flag: &Flag, path: &str) -> Result<(), DatafileEr
     if flag.flag_type == FlagType::Boolean
         && (flag.variations.len() != 2 || !has(true) || !has(false))
     {
-        return Err(DatafileError::new(
-            at,
-            "a BOOLEAN flag has exactly two variations, valued true and false",
+        return Err((
+            "variations".into(),
+            "a BOOLEAN flag has exactly two variations, valued true and false".into(),
         ));
     }
     Ok(())
 }
 
-/// Index of variation `key` in `flag`; the error names `{path}.{field}`.
-pub(crate) fn resolve_variation(
-    flag: &Flag,
-    key: &str,
-    path: &str,
-    field: &str,
-) -> Result<u32, DatafileError> {
+/// Index of variation `key` in `flag`.
+pub(crate) fn resolve_variation(flag: &Flag, key: &str) -> Result<u32, String> {
     flag.variations
         .iter()
         .position(|v| v.key == key)
         .map(|i| i as u32)
-        .ok_or_else(|| {
-            DatafileError::new(
-                format_args!("{path}.{field}"),
-                format_args!("unknown variation {key:?}"),
-            )
-        })
+        .ok_or_else(|| format!("unknown variation {key:?}"))
 }
 
 /// A share (percentage or allocation) must be a finite number in 0..=1.
-pub(crate) fn check_share(share: f64, path: &str) -> Result<f64, DatafileError> {
+pub(crate) fn check_share(share: f64) -> Result<f64, String> {
     if share.is_finite() && (0.0..=1.0).contains(&share) {
         Ok(share)
     } else {
-        Err(DatafileError::new(
-            path,
-            format_args!("{share} is not within 0..=1"),
-        ))
+        Err(format!("{share} is not within 0..=1"))
     }
 }
 
 /// A rule's percentages must sum to 1 within [`SPLIT_SUM_TOLERANCE`].
-pub(crate) fn check_split_sum(
-    shares: impl Iterator<Item = f64>,
-    path: &str,
-) -> Result<(), DatafileError> {
+pub(crate) fn check_split_sum(shares: impl Iterator<Item = f64>) -> Result<(), String> {
     let sum: f64 = shares.sum();
     if (sum - 1.0).abs() <= SPLIT_SUM_TOLERANCE {
         Ok(())
     } else {
-        Err(DatafileError::new(
-            path,
-            format_args!("percentages sum to {sum}"),
-        ))
+        Err(format!("percentages sum to {sum}"))
     }
 }
