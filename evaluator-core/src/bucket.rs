@@ -133,32 +133,72 @@ mod tests {
         );
     }
 
-    // The worked example of BUCKETING.md; keep both in sync.
+    // The worked example of BUCKETING.md §6; keep both in sync.
     #[test]
     fn worked_example() {
-        let traffic = "checkout_v2/rollout/traffic/user-42";
-        let variation = "checkout_v2/rollout/variation/user-42";
-        assert_eq!(hash(traffic.as_bytes(), 0), WORKED_TRAFFIC_HASH);
-        assert_eq!(hash(variation.as_bytes(), 0), WORKED_VARIATION_HASH);
-        assert_eq!(
-            compute_bucket("checkout_v2", "rollout", BucketPurpose::Traffic, "user-42"),
-            WORKED_TRAFFIC_BUCKET
-        );
-        assert_eq!(
-            compute_bucket(
-                "checkout_v2",
-                "rollout",
-                BucketPurpose::Variation,
-                "user-42"
+        // (user, traffic hash, traffic bucket, variation hash, variation bucket)
+        let table = [
+            (
+                "user-2",
+                0x1269_7568_B77F_7284,
+                7_192,
+                0x70D2_BE6D_9B81_07B2,
+                44_071,
             ),
-            WORKED_VARIATION_BUCKET
-        );
+            (
+                "user-7",
+                0x22E2_6BBB_B147_F121,
+                13_626,
+                0xC52B_5D8B_E3DF_636B,
+                77_019,
+            ),
+            (
+                "user-42",
+                0xA2CF_0448_CD04_EA21,
+                63_597,
+                0x2CC4_965F_DC2F_DB2F,
+                17_487,
+            ),
+            (
+                "user-1",
+                0xEA36_0DAE_DDD2_58FE,
+                91_488,
+                0xBF44_CEE9_D4C4_B430,
+                74_714,
+            ),
+        ];
+        for (user, traffic_hash, traffic, variation_hash, variation) in table {
+            for (purpose, hash_value, bucket) in [
+                (BucketPurpose::Traffic, traffic_hash, traffic),
+                (BucketPurpose::Variation, variation_hash, variation),
+            ] {
+                let text = format!("checkout_v2/rollout/{}/{user}", purpose.as_str());
+                assert_eq!(hash(text.as_bytes(), 0), hash_value, "{text}");
+                assert_eq!(
+                    compute_bucket("checkout_v2", "rollout", purpose, user),
+                    bucket
+                );
+            }
+        }
+        assert_eq!(scale(11_731_600_265_047_239_201), 63_597);
     }
 
-    const WORKED_TRAFFIC_HASH: u64 = 0xA2CF_0448_CD04_EA21;
-    const WORKED_VARIATION_HASH: u64 = 0x2CC4_965F_DC2F_DB2F;
-    const WORKED_TRAFFIC_BUCKET: u32 = 63_597;
-    const WORKED_VARIATION_BUCKET: u32 = 17_487;
+    // The 32-bit formula of BUCKETING.md §2 for languages without u128.
+    #[test]
+    fn split_formula_matches() {
+        for hash_value in [
+            0,
+            1,
+            u64::MAX,
+            0xA2CF_0448_CD04_EA21,
+            1 << 32,
+            (1 << 32) - 1,
+        ] {
+            let (hi, lo) = (hash_value >> 32, hash_value & 0xFFFF_FFFF);
+            let split = (hi * 100_000 + ((lo * 100_000) >> 32)) >> 32;
+            assert_eq!(split as u32, scale(hash_value), "{hash_value:#x}");
+        }
+    }
 
     #[test]
     fn units_round_to_nearest() {

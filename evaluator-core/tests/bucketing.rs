@@ -247,3 +247,39 @@ fn a_quarter_rollout_serves_about_a_quarter() {
     // Binomial(100000, 0.25) has σ ≈ 137; 5σ either side.
     assert!((24_315..=25_685).contains(&on), "{on}");
 }
+
+/// BUCKETING.md §6, end to end: 25 % then 70 % of a 50/50 split.
+#[test]
+fn worked_example_end_to_end() {
+    let flag = |allocation: f64| {
+        json!({
+            "key": "checkout_v2", "type": "STRING", "status": "ACTIVE", "enabled": true,
+            "variations": [
+                { "key": "control", "value": "control" }, { "key": "treatment", "value": "treatment" }
+            ],
+            "offVariation": "control", "defaultVariation": "control",
+            "rules": [{
+                "id": "rollout", "type": "TARGETED_DELIVERY", "trafficAllocation": allocation,
+                "variations": [
+                    { "variation": "control", "percentage": 0.5 },
+                    { "variation": "treatment", "percentage": 0.5 }
+                ]
+            }]
+        })
+    };
+    let served = |allocation: f64, user: &str| {
+        let compiled = compile(&datafile(json!([flag(allocation)]), json!([])));
+        let result = compiled.evaluate("checkout_v2", &Context::with_key(user), 0);
+        result.rule_id.and(result.variation).map(str::to_owned)
+    };
+    let table = [
+        ("user-2", Some("control"), Some("control")),
+        ("user-7", Some("treatment"), Some("treatment")),
+        ("user-42", None, Some("control")),
+        ("user-1", None, None),
+    ];
+    for (user, at_25, at_70) in table {
+        assert_eq!(served(0.25, user).as_deref(), at_25, "{user} at 25 %");
+        assert_eq!(served(0.70, user).as_deref(), at_70, "{user} at 70 %");
+    }
+}
