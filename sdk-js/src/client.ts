@@ -27,7 +27,6 @@ export interface ClientEvents {
   change: ChangeEvent;
   /** Something failed; the client goes on with what it has. */
   error: HalyardError;
-  [name: string]: unknown;
 }
 
 /** Counters for monitoring the client. */

@@ -5,7 +5,7 @@ export type Listener<T> = (payload: T) => void;
  * A tiny typed event emitter. Unlike Node's, an `error` with no listener is
  * not thrown, and a throwing listener cannot break the SDK or its siblings.
  */
-export class Emitter<Events extends { [name: string]: unknown }> {
+export class Emitter<Events> {
   private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
 
   /** Adds `listener` for `name`; returns a function that removes it. */
