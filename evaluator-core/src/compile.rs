@@ -5,11 +5,12 @@
 //! needs a parse (semver, dates, regexes) happens exactly once, here.
 
 use crate::bucket::{build_slices, hash_prefix, to_units, BucketPurpose, Slice};
-use crate::condition::{compile_condition, Node, ValueSet};
-use crate::context::{AttrId, AttrValue, Attributes};
+use crate::condition::{compile_condition, Node};
+use crate::context::{AttrId, AttributeTable, Interner};
 use crate::datafile::{Audience, Datafile, Flag, FlagStatus, Rule, RuleType};
 use crate::error::DatafileError;
 use crate::evaluate::Reason;
+use crate::text::ValueSet;
 use crate::validate::{
     check_datafile_header, check_share, check_split_sum, check_unique, check_variations,
     resolve_variation,
@@ -77,79 +78,6 @@ pub(crate) struct CompiledAudience {
     pub conditions: Option<Node>,
 }
 
-/// Attribute names by [`AttrId`], plus the `userId` → `key` fallback.
-#[derive(Debug, Default)]
-pub(crate) struct AttributeTable {
-    names: Vec<String>,
-    /// (`userId`, `key`) when the datafile reads `userId`.
-    user_id_fallback: Option<(AttrId, AttrId)>,
-}
-
-/// Reads a context's attributes by id, applying the `userId` fallback.
-pub(crate) struct Reader<'a, C: ?Sized> {
-    ctx: &'a C,
-    table: &'a AttributeTable,
-}
-
-impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
-    pub(crate) fn new(ctx: &'a C, table: &'a AttributeTable) -> Self {
-        Reader { ctx, table }
-    }
-
-    pub(crate) fn read(&self, id: AttrId) -> Option<AttrValue<'a>> {
-        let name = self.table.names.get(usize::from(id))?;
-        let value = self.ctx.get(id, name);
-        match self.table.user_id_fallback {
-            Some((user_id, key)) if value.is_none() && id == user_id => self.ctx.get(key, "key"),
-            _ => value,
-        }
-    }
-}
-
-/// Assigns [`AttrId`]s while compiling.
-#[derive(Debug, Default)]
-pub(crate) struct Interner {
-    ids: HashMap<String, AttrId>,
-    names: Vec<String>,
-    /// Set once more names arrive than an [`AttrId`] can number.
-    overflow: bool,
-}
-
-impl Interner {
-    /// The id of `name`. Past the limit it answers 0 and [`Interner::finish`] fails.
-    pub(crate) fn intern(&mut self, name: &str) -> AttrId {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
-        }
-        let Ok(id) = AttrId::try_from(self.names.len()) else {
-            self.overflow = true;
-            return 0;
-        };
-        self.ids.insert(name.to_owned(), id);
-        self.names.push(name.to_owned());
-        id
-    }
-
-    pub(crate) fn finish(mut self) -> Result<AttributeTable, DatafileError> {
-        // A slot-based `Attributes` needs `key` in the table to fall back to.
-        let user_id_fallback = self
-            .ids
-            .get("userId")
-            .copied()
-            .map(|user_id| (user_id, self.intern("key")));
-        if self.overflow {
-            return Err(DatafileError::new(
-                "",
-                "more than 65536 distinct attribute names",
-            ));
-        }
-        Ok(AttributeTable {
-            names: self.names,
-            user_id_fallback,
-        })
-    }
-}
-
 impl CompiledDatafile {
     /// Validates `datafile` and indexes it for evaluation.
     pub fn compile(datafile: Datafile) -> Result<Self, DatafileError> {
@@ -193,12 +121,12 @@ impl CompiledDatafile {
     /// by [`AttrId`]. When `userId` is read, `key` is listed too, because
     /// evaluation falls back to it.
     pub fn attribute_names(&self) -> &[String] {
-        &self.attributes.names
+        self.attributes.names()
     }
 
     /// The [`AttrId`] of attribute `name`, if the datafile reads it.
     pub fn attribute_id(&self, name: &str) -> Option<AttrId> {
-        let position = self.attributes.names.iter().position(|n| n == name)?;
+        let position = self.attributes.names().iter().position(|n| n == name)?;
         AttrId::try_from(position).ok()
     }
 }

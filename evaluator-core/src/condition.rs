@@ -12,11 +12,11 @@
 //! - semver operators parse the attribute leniently (`v2.4` = `2.4.0`);
 //! - `before`/`after` accept RFC 3339 strings and epoch-millisecond numbers.
 
-use crate::compile::{Interner, Reader};
-use crate::context::{AttrId, AttrValue, Attributes};
+use crate::context::{AttrId, AttrValue, Attributes, Interner, Reader};
 use crate::datafile::{Comparison, Condition, Operator};
 use crate::error::DatafileError;
 use crate::number::NumberText;
+use crate::text::{contains, ends_with, equals, fold, starts_with, ValueSet};
 use crate::time::parse_rfc3339_ms;
 use crate::version::{compare, parse_lenient_semver, parse_strict_semver};
 use regex_lite::{Regex, RegexBuilder};
@@ -106,31 +106,6 @@ impl Cmp {
     }
 }
 
-/// A sorted, deduplicated set of strings; membership by binary search.
-#[derive(Debug, Default)]
-pub(crate) struct ValueSet(Box<[Box<str>]>);
-
-impl ValueSet {
-    pub(crate) fn new(values: impl IntoIterator<Item = Box<str>>) -> Self {
-        let mut values: Vec<Box<str>> = values.into_iter().collect();
-        values.sort_unstable();
-        values.dedup();
-        ValueSet(values.into_boxed_slice())
-    }
-
-    pub(crate) fn contains(&self, text: &str) -> bool {
-        self.0.binary_search_by(|v| (**v).cmp(text)).is_ok()
-    }
-
-    /// Membership of `text` lowercased, without building the lowercase string.
-    /// Char order equals byte order in UTF-8, so the set's sort order holds.
-    fn contains_lowered(&self, text: &str) -> bool {
-        self.0
-            .binary_search_by(|v| v.chars().cmp(lower(text)))
-            .is_ok()
-    }
-}
-
 impl Node {
     /// Whether the context satisfies the condition.
     pub(crate) fn matches<C: Attributes + ?Sized>(&self, reader: &Reader<'_, C>) -> bool {
@@ -187,46 +162,6 @@ fn to_epoch_ms(value: AttrValue<'_>) -> Option<f64> {
         AttrValue::Str(s) => parse_rfc3339_ms(s).map(|ms| ms as f64),
         AttrValue::Bool(_) => None,
     }
-}
-
-/// Per-character Unicode lowercase, the one case folding Halyard uses.
-fn lower(s: &str) -> impl DoubleEndedIterator<Item = char> + Clone + '_ {
-    s.chars().flat_map(char::to_lowercase)
-}
-
-/// `operand` is already lowercased when `ci`.
-fn equals(attr: &str, operand: &str, ci: bool) -> bool {
-    if ci {
-        lower(attr).eq(operand.chars())
-    } else {
-        attr == operand
-    }
-}
-
-fn starts_with(attr: &str, operand: &str, ci: bool) -> bool {
-    if !ci {
-        return attr.starts_with(operand);
-    }
-    let mut chars = lower(attr);
-    operand.chars().all(|c| chars.next() == Some(c))
-}
-
-fn ends_with(attr: &str, operand: &str, ci: bool) -> bool {
-    if !ci {
-        return attr.ends_with(operand);
-    }
-    let mut chars = lower(attr).rev();
-    operand.chars().rev().all(|c| chars.next() == Some(c))
-}
-
-fn contains(attr: &str, operand: &str, ci: bool) -> bool {
-    if !ci {
-        return attr.contains(operand);
-    }
-    operand.is_empty()
-        || attr
-            .char_indices()
-            .any(|(i, _)| starts_with(&attr[i..], operand, true))
 }
 
 /// Compiles `condition` found at `path`, interning the attributes it reads.
@@ -439,18 +374,10 @@ fn scalar_text(value: &Value, ci: bool) -> Option<Box<str>> {
     Some(if ci { fold(&text, true) } else { text })
 }
 
-fn fold(s: &str, ci: bool) -> Box<str> {
-    if ci {
-        lower(s).collect::<String>().into()
-    } else {
-        s.into()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::AttributeTable;
+    use crate::context::AttributeTable;
     use crate::context::Context;
     use serde_json::json;
 

@@ -4,9 +4,11 @@
 //! can answer from fixed slots indexed by [`AttrId`] (no lookups by name)
 //! while [`Context`] answers from a JSON object by name.
 
+use crate::error::DatafileError;
 use crate::number::NumberText;
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// Index into [`crate::CompiledDatafile::attribute_names`].
 pub type AttrId = u16;
@@ -138,6 +140,85 @@ impl Attributes for Context {
 impl<T: Attributes + ?Sized> Attributes for &T {
     fn get(&self, id: AttrId, name: &str) -> Option<AttrValue<'_>> {
         (**self).get(id, name)
+    }
+}
+
+/// Attribute names by [`AttrId`], plus the `userId` → `key` fallback.
+#[derive(Debug, Default)]
+pub(crate) struct AttributeTable {
+    names: Vec<String>,
+    /// (`userId`, `key`) when the datafile reads `userId`.
+    user_id_fallback: Option<(AttrId, AttrId)>,
+}
+
+impl AttributeTable {
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
+    }
+}
+
+/// Reads a context's attributes by id, applying the `userId` fallback.
+pub(crate) struct Reader<'a, C: ?Sized> {
+    ctx: &'a C,
+    table: &'a AttributeTable,
+}
+
+impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
+    pub(crate) fn new(ctx: &'a C, table: &'a AttributeTable) -> Self {
+        Reader { ctx, table }
+    }
+
+    pub(crate) fn read(&self, id: AttrId) -> Option<AttrValue<'a>> {
+        let name = self.table.names.get(usize::from(id))?;
+        let value = self.ctx.get(id, name);
+        match self.table.user_id_fallback {
+            Some((user_id, key)) if value.is_none() && id == user_id => self.ctx.get(key, "key"),
+            _ => value,
+        }
+    }
+}
+
+/// Assigns [`AttrId`]s while compiling.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    ids: HashMap<String, AttrId>,
+    names: Vec<String>,
+    /// Set once more names arrive than an [`AttrId`] can number.
+    overflow: bool,
+}
+
+impl Interner {
+    /// The id of `name`. Past the limit it answers 0 and [`Interner::finish`] fails.
+    pub(crate) fn intern(&mut self, name: &str) -> AttrId {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let Ok(id) = AttrId::try_from(self.names.len()) else {
+            self.overflow = true;
+            return 0;
+        };
+        self.ids.insert(name.to_owned(), id);
+        self.names.push(name.to_owned());
+        id
+    }
+
+    pub(crate) fn finish(mut self) -> Result<AttributeTable, DatafileError> {
+        // A slot-based `Attributes` needs `key` in the table to fall back to.
+        let user_id_fallback = self
+            .ids
+            .get("userId")
+            .copied()
+            .map(|user_id| (user_id, self.intern("key")));
+        if self.overflow {
+            return Err(DatafileError::new(
+                "",
+                "more than 65536 distinct attribute names",
+            ));
+        }
+        Ok(AttributeTable {
+            names: self.names,
+            user_id_fallback,
+        })
     }
 }
 

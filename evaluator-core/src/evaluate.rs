@@ -6,10 +6,10 @@
 //! never panics, and for string attributes it does not allocate.
 
 use crate::bucket::{bucket_with_prefix, pick_variation, BUCKET_COUNT};
-use crate::compile::{CompiledDatafile, CompiledFlag, CompiledRule, Reader};
-use crate::condition::ValueSet;
-use crate::context::{AttrId, Attributes};
+use crate::compile::{CompiledDatafile, CompiledFlag, CompiledRule};
+use crate::context::{AttrId, Attributes, Reader};
 use crate::datafile::{Flag, FlagType};
+use crate::text::ValueSet;
 use crate::version::{compare, parse_lenient_semver};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -29,6 +29,7 @@ mod datafile;
 mod error;
 mod evaluate;
 mod number;
+mod text;
 mod time;
 mod validate;
 mod version;
