@@ -1,6 +1,7 @@
-// An HTTP proxy in front of the real control plane that can damage datafile
-// responses the way a broken CDN or a captive portal does. The control plane
-// never publishes an invalid datafile, so this is how the tests get one.
+// An HTTP proxy in front of the real control plane that records what passes
+// and can damage datafile responses the way a broken CDN or a captive portal
+// does. The control plane never publishes an invalid datafile, so this is how
+// the tests get one.
 import { createServer, request as httpRequest } from 'node:http';
 
 /**
@@ -9,14 +10,24 @@ import { createServer, request as httpRequest } from 'node:http';
  * responses: 'pass' (default), 'html' (a captive-portal page, no ETag) or
  * 'schema' (valid JSON of an unknown schemaVersion, upstream ETag kept).
  * Everything else, streams included, passes through untouched.
+ * `proxy.requests` lists { method, path, contentType, fetchMode, body, status } of every
+ * request (body for POSTs only).
  */
 export async function startFaultProxy(upstream) {
   const target = new URL(upstream);
-  const proxy = { mode: 'pass', damaged: 0 };
+  const proxy = { mode: 'pass', damaged: 0, requests: [] };
   const server = createServer((req, res) => {
+    const record = { method: req.method, path: req.url, contentType: req.headers['content-type'] ?? null, fetchMode: req.headers['sec-fetch-mode'] ?? null, body: null, status: null };
+    proxy.requests.push(record);
+    if (req.method === 'POST') {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => (record.body = Buffer.concat(chunks).toString('utf8')));
+    }
     const forward = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host, 'accept-encoding': 'identity' } },
       (upstreamRes) => {
+        record.status = upstreamRes.statusCode;
         const damage = proxy.mode !== 'pass' && req.url.startsWith('/api/sdk/datafile/') && upstreamRes.statusCode === 200;
         if (!damage) {
           res.writeHead(upstreamRes.statusCode, upstreamRes.headers);

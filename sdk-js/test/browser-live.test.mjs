@@ -6,6 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { withBrowser } from '../test-support/browser.mjs';
 import { seedOrganization, startControlPlane } from '../test-support/control-plane.mjs';
+import { startFaultProxy } from '../test-support/fault-proxy.mjs';
+import { waitFor } from '../test-support/wait.mjs';
 
 let cp;
 let org;
@@ -62,30 +64,40 @@ test('the playground lists every flag with value and reason and updates live', a
   });
 });
 
-test('queued events leave with sendBeacon (text/plain) when the page is hidden', async () => {
-  await withBrowser(async ({ page, context, origin }) => {
-    const beacons = [];
-    context.on('request', (request) => {
-      if (request.url().endsWith('/api/sdk/events')) beacons.push({ type: request.resourceType(), contentType: request.headers()['content-type'], body: request.postData() });
+test('queued events leave with sendBeacon (text/plain, no preflight) when the page is hidden', async () => {
+  // The page talks to the control plane through a recording proxy, which sees what the browser sent.
+  const proxy = await startFaultProxy(cp.baseUrl);
+  try {
+    await withBrowser(async ({ page, origin }) => {
+      const query = new URLSearchParams({ baseUrl: proxy.baseUrl, sdkKey: org.sdkKey, context: JSON.stringify({ key: 'beacon-user' }) });
+      await page.goto(`${origin}/pages/flags.html?${query}`);
+      await page.waitForFunction(() => document.getElementById('out').dataset.revision);
+      await page.evaluate(() => {
+        window.halyard.isEnabled('beacon_flag');
+        window.halyard.track('purchase', 3);
+      });
+      const events = () => proxy.requests.filter((r) => r.path === '/api/sdk/events');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(events().length, 0, 'nothing is sent before the page is hidden (flushIntervalMs: 0)');
+      await page.goto('about:blank');
+      const [beacon] = await waitFor(() => events().length > 0 && events()[0].status !== null && events(), { message: 'the beacon' });
+      assert.equal(beacon.method, 'POST');
+      assert.match(beacon.contentType, /^text\/plain/);
+      assert.equal(beacon.fetchMode, 'no-cors', 'sent by navigator.sendBeacon, not the fetch fallback');
+      assert.equal(beacon.status, 202, 'the control plane accepted the batch');
+      const body = JSON.parse(beacon.body);
+      assert.equal(body.sdkKey, org.sdkKey);
+      assert.deepEqual(
+        body.events.map((e) => [e.type, e.flagKey ?? e.eventKey]),
+        [
+          ['impression', 'beacon_flag'],
+          ['custom', 'purchase'],
+          ['summary', 'beacon_flag'],
+        ],
+      );
+      assert.ok(!proxy.requests.some((r) => r.method === 'OPTIONS' && r.path === '/api/sdk/events'), 'no CORS preflight for events');
     });
-    const query = new URLSearchParams({ baseUrl: cp.baseUrl, sdkKey: org.sdkKey, context: JSON.stringify({ key: 'beacon-user' }) });
-    await page.goto(`${origin}/pages/flags.html?${query}`);
-    await page.waitForFunction(() => document.getElementById('out').dataset.revision);
-    await page.evaluate(() => {
-      window.halyard.isEnabled('beacon_flag');
-      window.halyard.track('purchase', 3);
-    });
-    assert.equal(beacons.length, 0, 'nothing is sent before the page is hidden (flushIntervalMs: 0)');
-    await page.goto('about:blank');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(beacons.length, 1, JSON.stringify(beacons));
-    assert.equal(beacons[0].type, 'ping', 'sent with navigator.sendBeacon');
-    assert.match(beacons[0].contentType, /^text\/plain/);
-    const body = JSON.parse(beacons[0].body);
-    assert.equal(body.sdkKey, org.sdkKey);
-    assert.deepEqual(
-      body.events.map((e) => e.type),
-      ['impression', 'custom', 'summary'],
-    );
-  });
+  } finally {
+    await proxy.close();
+  }
 });
