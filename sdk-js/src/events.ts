@@ -44,10 +44,19 @@ export interface EventQueueOptions {
  * sent. Bounded: an app that stays offline loses its oldest events, never
  * its memory.
  */
+/** Evaluation count of one flag variation, plus the last user seen with it. */
+interface Count {
+  count: number;
+  lastUser: string | null | typeof NOBODY;
+}
+
+const NOBODY = Symbol('nobody');
+
 export class EventQueue {
   private queue: SdkEvent[] = [];
   private readonly seen = new Set<string>();
-  private readonly counts = new Map<string, { flagKey: string; variation: string; count: number }>();
+  // flagKey → variation → count: nested maps so that the hot path allocates nothing.
+  private readonly counts = new Map<string, Map<string, Count>>();
   private countsSince = 0;
   private droppedCount = 0;
 
@@ -63,22 +72,28 @@ export class EventQueue {
     return this.droppedCount;
   }
 
-  /** Records one evaluation: always counted, an impression the first time this user sees this variation. */
+  /**
+   * Records one evaluation: always counted, an impression the first time
+   * this user sees this variation. Runs on every evaluation, so the common
+   * case (same user as last time) is two map lookups and an increment.
+   */
   recordEvaluation(flagKey: string, variation: string, ruleId: string | null, userKey: string | null): void {
-    const now = this.options.now();
-    const countKey = `${flagKey}\u0000${variation}`;
-    const entry = this.counts.get(countKey);
-    if (entry) entry.count++;
-    else {
-      if (this.counts.size === 0) this.countsSince = now;
-      this.counts.set(countKey, { flagKey, variation, count: 1 });
+    let byVariation = this.counts.get(flagKey);
+    if (!byVariation) {
+      if (this.counts.size === 0) this.countsSince = this.options.now();
+      this.counts.set(flagKey, (byVariation = new Map()));
     }
-    const seenKey = `${userKey ?? ''}\u0000${countKey}`;
+    let entry = byVariation.get(variation);
+    if (!entry) byVariation.set(variation, (entry = { count: 0, lastUser: NOBODY }));
+    entry.count++;
+    if (entry.lastUser === userKey) return;
+    entry.lastUser = userKey;
+    const seenKey = `${userKey ?? ''}\u0000${flagKey}\u0000${variation}`;
     if (this.seen.has(seenKey)) return;
     this.seen.add(seenKey);
     // A Set iterates in insertion order, so the first entry is the oldest.
     if (this.seen.size > this.options.dedupeCapacity) this.seen.delete(this.seen.values().next().value as string);
-    this.push({ type: 'impression', flagKey, variation, ruleId, userKey, timestamp: now });
+    this.push({ type: 'impression', flagKey, variation, ruleId, userKey, timestamp: this.options.now() });
   }
 
   /** Queues a custom event. */
@@ -91,8 +106,10 @@ export class EventQueue {
   /** Turns the evaluation counts into summary events and takes everything queued. */
   drain(): SdkEvent[] {
     const end = this.options.now();
-    for (const { flagKey, variation, count } of this.counts.values()) {
-      this.push({ type: 'summary', flagKey, variation, count, startTimestamp: this.countsSince, endTimestamp: end });
+    for (const [flagKey, byVariation] of this.counts) {
+      for (const [variation, { count }] of byVariation) {
+        this.push({ type: 'summary', flagKey, variation, count, startTimestamp: this.countsSince, endTimestamp: end });
+      }
     }
     this.counts.clear();
     const taken = this.queue;

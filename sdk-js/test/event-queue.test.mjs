@@ -86,13 +86,14 @@ test('the dedupe memory is bounded: the oldest triple is forgotten first', () =>
   const q = queue(100, 2);
   q.recordEvaluation('a', 'on', null, 'u');
   q.recordEvaluation('b', 'on', null, 'u');
-  q.recordEvaluation('c', 'on', null, 'u'); // forgets a
-  q.recordEvaluation('a', 'on', null, 'u');
-  q.recordEvaluation('c', 'on', null, 'u');
+  q.recordEvaluation('c', 'on', null, 'u'); // forgets a/u
+  q.recordEvaluation('a', 'on', null, 'v'); // forgets b/u
+  q.recordEvaluation('a', 'on', null, 'u'); // a/u was forgotten: a new impression
+  q.recordEvaluation('c', 'on', null, 'u'); // still remembered
   const impressions = q.drain().filter((e) => e.type === 'impression');
   assert.deepEqual(
-    impressions.map((e) => e.flagKey),
-    ['a', 'b', 'c', 'a'],
+    impressions.map((e) => `${e.flagKey}/${e.userKey}`),
+    ['a/u', 'b/u', 'c/u', 'a/v', 'a/u'],
   );
 });
 
