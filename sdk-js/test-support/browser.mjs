@@ -23,7 +23,7 @@ export async function withBrowser(fn, extraMounts = {}) {
     '/dist/': path.join(SDK, 'dist'),
     '/pages/': path.join(SDK, 'test-support', 'pages'),
     '/playground/sdk/': path.join(SDK, 'dist'),
-    '/playground/': path.join(SDK, 'playground'),
+    '/playground': path.join(SDK, 'playground'), // also /playground without a slash, as the control plane serves it
     ...extraMounts,
   });
   const profile = mkdtempSync(path.join(os.tmpdir(), 'halyard-chromium-'));

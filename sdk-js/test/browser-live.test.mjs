@@ -41,7 +41,7 @@ test('a page reacts to a toggle through the stream', async () => {
 test('the playground lists every flag with value and reason and updates live', async () => {
   await withBrowser(async ({ page, origin, pageErrors }) => {
     const query = new URLSearchParams({ baseUrl: cp.baseUrl, sdkKey: org.sdkKey });
-    await page.goto(`${origin}/playground/?${query}`);
+    await page.goto(`${origin}/playground?${query}`);
     const row = (flag) => `tr[data-flag="${flag}"]`;
     await page.waitForSelector(row('playground_flag'));
     assert.equal(await page.textContent(`${row('playground_flag')} td[data-col="value"]`), 'false');
