@@ -1,1 +1,25 @@
-fn main() {}
+//! `halyard`: the control-plane server.
+
+use clap::Parser;
+use control_plane::config::{Config, LogFormat};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match config.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+    match control_plane::server::run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "halyard stopped");
+            eprintln!("halyard: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Publishing an environment: the revision moves on and pending changes clear.
+//! Environments with `autoPublish` publish in the transaction of every change
+//! that touches them.
+
+use crate::audit::{Change, Writer};
+use crate::error::{ApiError, Result};
+use crate::store::{Environment, Tx};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// What the audit log records of a publish.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Published {
+    revision: i64,
+    published_at: Option<DateTime<Utc>>,
+}
+
+impl From<&Environment> for Published {
+    fn from(env: &Environment) -> Self {
+        Self {
+            revision: env.revision,
+            published_at: env.published_at,
+        }
+    }
+}
+
+/// Publishes `env` as its next revision and clears its pending changes.
+pub async fn publish(tx: &mut dyn Tx, writer: &Writer, env: &Environment) -> Result<Environment> {
+    let published = tx
+        .publish_environment(&env.id, writer.now)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("environment `{}`", env.key)))?;
+    tx.clear_pending_changes(&env.id).await?;
+    let change = Change::new("environment.publish", "environment", &env.id)
+        .before(&Published::from(env))?
+        .after(&Published::from(&published))?;
+    writer.record(tx, change).await?;
+    Ok(published)
+}
+
+/// Publishes those of `envs` that auto-publish.
+pub async fn publish_auto<'a>(
+    tx: &mut dyn Tx,
+    writer: &Writer,
+    envs: impl IntoIterator<Item = &'a Environment>,
+) -> Result<()> {
+    for env in envs.into_iter().filter(|env| env.auto_publish) {
+        publish(tx, writer, env).await?;
+    }
+    Ok(())
+}
