@@ -136,7 +136,6 @@ export class Engine {
   private anyClock: boolean;
   private reasons: Reason[];
   private errorCodes: ErrorCode[];
-  private detailCache: (Map<number, EvaluationDetails> | undefined)[];
   private lastKey: string | undefined = undefined;
   private lastIndex = -1;
 
@@ -175,7 +174,6 @@ export class Engine {
     this.anyClock = this.clock.includes(true);
     this.reasons = meta.reasons;
     this.errorCodes = meta.errorCodes;
-    this.detailCache = this.keys.map(() => undefined);
     this.cached = new Int32Array(this.keys.length);
     this.cachedAt = new Float64Array(this.keys.length);
     this.names = meta.attributes;
@@ -272,32 +270,33 @@ export class Engine {
   /** Evaluates every flag: `{ flagKey: details }` in datafile order. */
   evaluateAll(now?: number): Record<string, EvaluationDetails> {
     const out: Record<string, EvaluationDetails> = {};
-    const evaluated = this.runAll(now);
-    for (let i = 0; i < this.keys.length; i++) {
-      const key = this.keys[i];
-      try {
-        out[key] = evaluated ? this.details(i, this.resultOf(i, now), null) : failure(key, this.failureCode(), null);
-      } catch {
-        out[key] = failure(key, 'GENERAL', null);
+    try {
+      if (this.runAll(now)) {
+        for (let i = 0; i < this.keys.length; i++) out[this.keys[i]] = this.details(i, this.resultOf(i, now), null);
+        return out;
       }
+    } catch {
+      // a trap inside the module: every flag reports GENERAL below
     }
+    const code = this.invalidContext ? 'INVALID_CONTEXT' : 'GENERAL';
+    for (const key of this.keys) out[key] = failure(key, code, null);
     return out;
   }
 
   /** Evaluates every flag: `{ flagKey: value }` (null where evaluation failed). */
   values(now?: number): Record<string, Value> {
     const out: Record<string, Value> = {};
-    const evaluated = this.runAll(now);
-    for (let i = 0; i < this.keys.length; i++) {
-      let value: Value = null;
-      try {
-        const r = evaluated ? this.resultOf(i, now) : -1;
-        if (evaluated && (this.lowBits(r) & ERROR_BITS) === 0) value = this.variationValues[i][this.variationIndex(r)] ?? null;
-      } catch {
-        // a failed evaluation reads as null, like any other error
+    let evaluated = false;
+    try {
+      evaluated = this.runAll(now);
+      for (let i = 0; evaluated && i < this.keys.length; i++) {
+        const r = this.resultOf(i, now);
+        out[this.keys[i]] = (this.lowBits(r) & ERROR_BITS) === 0 ? (this.variationValues[i][this.variationIndex(r)] ?? null) : null;
       }
-      out[this.keys[i]] = value;
+    } catch {
+      evaluated = false;
     }
+    if (!evaluated) for (const key of this.keys) out[key] = null;
     return out;
   }
 
@@ -342,7 +341,7 @@ export class Engine {
     return r;
   }
 
-  /** Evaluates every flag into the cache; false when that is impossible (see `failureCode`). */
+  /** Evaluates every flag into the cache; false when the context is invalid or the module failed. */
   private runAll(now: number | undefined): boolean {
     if (this.invalidContext) return false;
     if (this.allAt === this.generation && !this.anyClock) return true;
@@ -369,10 +368,6 @@ export class Engine {
     return r >= 0 ? r : this.call(i, this.clock[i] ? timeOf(now) : 0);
   }
 
-  private failureCode(): ErrorCode {
-    return this.invalidContext ? 'INVALID_CONTEXT' : 'GENERAL';
-  }
-
   private wideResult(): Int32Array {
     if (this.wide.byteLength === 0) this.bind();
     return this.wide;
@@ -387,22 +382,11 @@ export class Engine {
   }
 
   private details<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
-    if (r < 0 || (r & ERROR_BITS) !== 0) return this.decode(i, r, defaultValue);
-    const cache = (this.detailCache[i] ??= new Map());
-    let details = cache.get(r);
-    if (details === undefined) {
-      details = this.decode(i, r, null);
-      cache.set(r, details);
-    }
-    return details;
-  }
-
-  private decode<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
     const low = this.lowBits(r);
     const variation = this.variationIndex(r);
     const rule = r >= 0 ? (r >>> 21) - 1 : this.wideResult()[2];
     const error = (low >>> 4) & 7;
-    return Object.freeze({
+    return {
       flagKey: this.keys[i],
       value: error !== 0 || variation < 0 ? defaultValue : this.variationValues[i][variation],
       variation: variation >= 0 ? this.variationKeys[i][variation] : null,
@@ -411,7 +395,7 @@ export class Engine {
       errorCode: error !== 0 ? this.errorCodes[error - 1] : null,
       versionSufficient: TRISTATE[(low >>> 7) & 3],
       dateReached: TRISTATE[(low >>> 9) & 3],
-    });
+    };
   }
 
   /** Copies the written values into the slots; the next evaluation commits them. */
