@@ -40,6 +40,7 @@ pub(crate) fn hash_prefix(flag_key: &str, rule_id: &str, purpose: BucketPurpose)
 }
 
 /// The bucket of `value` under a prefix from [`hash_prefix`].
+#[inline]
 pub(crate) fn bucket_with_prefix(prefix: &Xxh64, value: &str) -> u32 {
     let mut state = *prefix;
     state.update(value.as_bytes());
@@ -49,6 +50,7 @@ pub(crate) fn bucket_with_prefix(prefix: &Xxh64, value: &str) -> u32 {
 /// Maps a 64-bit hash onto `0..BUCKET_COUNT` by multiply-shift: each bucket
 /// receives either ⌊2^64/100000⌋ or ⌈2^64/100000⌉ hash values, so no bucket is
 /// favoured the way `hash % 100000` favours low buckets.
+#[inline]
 fn scale(hash: u64) -> u32 {
     // The result is below BUCKET_COUNT, so it always fits.
     ((u128::from(hash) * u128::from(BUCKET_COUNT)) >> 64) as u32

@@ -20,6 +20,7 @@ use crate::xxh64::Xxh64;
 use semver::Version;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// A validated datafile indexed for evaluation. Build it once per datafile
 /// revision and share it; evaluation only reads it.
@@ -29,7 +30,33 @@ pub struct CompiledDatafile {
     pub(crate) flags: Vec<CompiledFlag>,
     pub(crate) audiences: Vec<CompiledAudience>,
     pub(crate) attributes: AttributeTable,
-    index: HashMap<String, usize>,
+    index: FlagIndex,
+}
+
+/// Flag key → position.
+type FlagIndex = HashMap<Box<str>, usize, BuildHasherDefault<KeyHasher>>;
+
+/// FNV-1a: for keys of a dozen bytes it costs a fifth of SipHash or XXH64's
+/// streaming state. The keys come from the datafile (trusted input), so
+/// SipHash's resistance to crafted collisions buys nothing here.
+struct KeyHasher(u64);
+
+impl Default for KeyHasher {
+    fn default() -> Self {
+        KeyHasher(0xCBF2_9CE4_8422_2325)
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// One flag, with variation keys resolved to indices into its `variations`.
@@ -136,7 +163,7 @@ pub(crate) struct Parts {
     flags: Vec<CompiledFlag>,
     audiences: Vec<CompiledAudience>,
     attributes: AttributeTable,
-    index: HashMap<String, usize>,
+    index: FlagIndex,
 }
 
 /// Validates and compiles; borrowing lets [`Datafile::validate`] share it.
@@ -164,7 +191,7 @@ pub(crate) fn build(datafile: &Datafile) -> Result<Parts, DatafileError> {
         flags,
         audiences,
         attributes: interner.finish()?,
-        index: index.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        index: index.into_iter().map(|(k, v)| (k.into(), v)).collect(),
     })
 }
 

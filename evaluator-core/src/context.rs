@@ -37,6 +37,7 @@ impl<'a> AttrValue<'a> {
 
     /// The value as text: strings as they are, numbers as JavaScript's
     /// `String(n)` writes them, booleans as `true` / `false`.
+    #[inline]
     pub(crate) fn to_text(self) -> Text<'a> {
         match self {
             AttrValue::Str(s) => Text::Borrowed(s),
@@ -63,6 +64,7 @@ pub(crate) enum Text<'a> {
 }
 
 impl Text<'_> {
+    #[inline]
     pub(crate) fn as_str(&self) -> &str {
         match self {
             Text::Borrowed(s) => s,
@@ -168,6 +170,7 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
         Reader { ctx, table }
     }
 
+    #[inline]
     pub(crate) fn read(&self, id: AttrId) -> Option<AttrValue<'a>> {
         let name = self.table.names.get(usize::from(id))?;
         let value = self.ctx.get(id, name);

@@ -16,6 +16,7 @@ impl ValueSet {
         ValueSet(values.into_boxed_slice())
     }
 
+    #[inline]
     pub(crate) fn contains(&self, text: &str) -> bool {
         self.0.binary_search_by(|v| (**v).cmp(text)).is_ok()
     }

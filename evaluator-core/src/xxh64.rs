@@ -37,6 +37,7 @@ impl Xxh64 {
     }
 
     /// Feeds `bytes` into the state.
+    #[inline]
     pub fn update(&mut self, mut bytes: &[u8]) {
         self.total_len = self.total_len.wrapping_add(bytes.len() as u64);
         if self.buf_len > 0 {
@@ -67,6 +68,7 @@ impl Xxh64 {
     }
 
     /// The hash of everything fed so far (the state stays usable).
+    #[inline]
     pub fn digest(&self) -> u64 {
         let [v1, v2, v3, v4] = self.acc;
         let mut h = if self.total_len >= 32 {
