@@ -273,17 +273,17 @@ fn compile_flag(
         .collect::<Result<Box<[_]>, DatafileError>>()?;
     check_unique(flag.rules.iter().map(|r| r.id.as_str()))
         .map_err(|(i, m)| at(format_args!("rules[{i}].id"), m))?;
-    let mut rules = flag
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(r, rule)| {
-            compile_rule(flag, rule, r, audience_ids, interner)
-                .map_err(|(field, m)| at(format_args!("rules[{r}].{field}"), m))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    // Stable sort: AB tests first, each group keeping datafile order.
-    rules.sort_by_key(|r| r.reason != Reason::Split);
+    let mut rules = Vec::with_capacity(flag.rules.len());
+    // AB tests first, then targeted deliveries, each group in datafile order.
+    for group in [RuleType::AbTest, RuleType::TargetedDelivery] {
+        for (r, rule) in flag.rules.iter().enumerate() {
+            if rule.rule_type == group {
+                let compiled = compile_rule(flag, rule, r, audience_ids, interner)
+                    .map_err(|(field, m)| at(format_args!("rules[{r}].{field}"), m))?;
+                rules.push(compiled);
+            }
+        }
+    }
     Ok(CompiledFlag {
         serving: flag.enabled && flag.status != FlagStatus::Archived,
         off: variation(&flag.off_variation).map_err(|m| at(format_args!("offVariation"), m))?,
@@ -320,7 +320,7 @@ fn compile_rule(
             Some(&index) => Ok(index as u32),
             None => Err(fail(
                 format!("audiences[{a}]"),
-                format!("unknown audience {id:?}"),
+                format!("unknown audience \"{id}\""),
             )),
         })
         .collect::<Result<Box<[_]>, _>>()?;

@@ -45,4 +45,4 @@ pub use evaluate::{ErrorCode, Evaluation, Reason};
 pub use time::parse_rfc3339_ms;
 pub use validate::SPLIT_SUM_TOLERANCE;
 pub use version::{parse_lenient_semver, parse_strict_semver};
-pub use xxh64::{hash as xxh64, Xxh64};
+pub use xxh64::hash as xxh64;

@@ -95,7 +95,7 @@ fn semantic_errors_name_the_field() {
         (
             "/flags/1/variations/1/value",
             json!(3),
-            "flags[1].variations[1].value: must be a string for a String flag",
+            "flags[1].variations[1].value: must be a string for a STRING flag",
         ),
         (
             "/flags/0/variations/1/value",
@@ -105,7 +105,7 @@ fn semantic_errors_name_the_field() {
         (
             "/flags/0/variations/1/value",
             json!("no"),
-            "flags[0].variations[1].value: must be a boolean for a Boolean flag",
+            "flags[0].variations[1].value: must be a boolean for a BOOLEAN flag",
         ),
         (
             "/flags/0/variations",
