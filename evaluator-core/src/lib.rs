@@ -19,6 +19,7 @@
 //! assert_eq!(result.value, Some(&serde_json::Value::Bool(true)));
 //! ```
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+#![warn(missing_docs)]
 
 mod bucket;
 mod compile;
