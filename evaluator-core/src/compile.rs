@@ -308,9 +308,8 @@ fn compile_rule(
     audience_ids: &HashMap<&str, usize>,
     interner: &mut Interner,
 ) -> Result<CompiledRule, (String, String)> {
-    let fail = |field: String, message: String| (field, message);
     if rule.hash_attribute.is_empty() {
-        return Err(fail("hashAttribute".into(), "must not be empty".into()));
+        return Err(fail("hashAttribute", "must not be empty"));
     }
     let audiences = rule
         .audiences
@@ -325,9 +324,9 @@ fn compile_rule(
         })
         .collect::<Result<Box<[_]>, _>>()?;
     let allocation =
-        check_share(rule.traffic_allocation).map_err(|m| fail("trafficAllocation".into(), m))?;
+        check_share(rule.traffic_allocation).map_err(|m| fail("trafficAllocation", m))?;
     if rule.variations.is_empty() {
-        return Err(fail("variations".into(), "must not be empty".into()));
+        return Err(fail("variations", "must not be empty"));
     }
     let shares = rule
         .variations
@@ -342,7 +341,7 @@ fn compile_rule(
         })
         .collect::<Result<Vec<_>, (String, String)>>()?;
     check_split_sum(rule.variations.iter().map(|s| s.percentage))
-        .map_err(|m| fail("variations".into(), m))?;
+        .map_err(|m| fail("variations", m))?;
     Ok(CompiledRule {
         index: r as u32,
         reason: match rule.rule_type {
@@ -356,6 +355,11 @@ fn compile_rule(
         variation_prefix: hash_prefix(&flag.key, &rule.id, BucketPurpose::Variation),
         slices: build_slices(shares),
     })
+}
+
+/// A rule error: (field within the rule, message).
+fn fail(field: impl Into<String>, message: impl Into<String>) -> (String, String) {
+    (field.into(), message.into())
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub(crate) enum Node {
     All(Box<[Node]>),
     Any(Box<[Node]>),
     Not(Box<Node>),
+    /// `exists`: whether the attribute's presence is the wanted one.
+    Exists(AttrId, bool),
     Test(AttrId, Test),
 }
 
@@ -80,7 +82,6 @@ pub(crate) enum Test {
         after: bool,
         operand: f64,
     },
-    Exists(bool),
     Regex(Regex),
 }
 
@@ -113,18 +114,15 @@ impl Node {
             Node::All(children) => children.iter().all(|c| c.matches(reader)),
             Node::Any(children) => children.iter().any(|c| c.matches(reader)),
             Node::Not(child) => !child.matches(reader),
-            Node::Test(attr, test) => test.matches(reader.read(*attr)),
+            Node::Exists(attr, wanted) => reader.read(*attr).is_some() == *wanted,
+            // A missing attribute fails every comparison, negated ones included.
+            Node::Test(attr, test) => reader.read(*attr).is_some_and(|v| test.matches(v)),
         }
     }
 }
 
 impl Test {
-    fn matches(&self, value: Option<AttrValue<'_>>) -> bool {
-        let value = match (self, value) {
-            (Test::Exists(wanted), value) => return value.is_some() == *wanted,
-            (_, None) => return false,
-            (_, Some(value)) => value,
-        };
+    fn matches(&self, value: AttrValue<'_>) -> bool {
         match self {
             Test::Equals { text, ci, negate } => {
                 equals(value.to_text().as_str(), text, *ci) != *negate
@@ -151,7 +149,6 @@ impl Test {
                 .and_then(|ms| ms.partial_cmp(operand))
                 .is_some_and(|o| if *after { o.is_gt() } else { o.is_lt() }),
             Test::Regex(re) => re.is_match(value.to_text().as_str()),
-            Test::Exists(_) => false,
         }
     }
 }
@@ -201,18 +198,20 @@ fn compile_at_depth(
             depth + 1,
             interner,
         )?)),
-        Condition::Compare(cmp) => {
-            let test = compile_test(cmp, path)?;
-            Node::Test(interner.intern(&cmp.attribute), test)
-        }
+        Condition::Compare(cmp) => compile_comparison(cmp, path, interner)?,
     })
 }
 
-fn compile_test(cmp: &Comparison, path: &str) -> Result<Test, DatafileError> {
+fn compile_comparison(
+    cmp: &Comparison,
+    path: &str,
+    interner: &mut Interner,
+) -> Result<Node, DatafileError> {
     let fail = |field: &str, message: &str| DatafileError::new(format!("{path}.{field}"), message);
     if cmp.attribute.is_empty() {
         return Err(fail("attribute", "must not be empty"));
     }
+    let attr = interner.intern(&cmp.attribute);
     let is_list_op = matches!(cmp.op, Operator::In | Operator::NotIn);
     match (is_list_op, &cmp.value, &cmp.values) {
         (true, Some(_), _) => return Err(fail("value", "in/notIn take `values`, not `value`")),
@@ -265,7 +264,7 @@ fn compile_test(cmp: &Comparison, path: &str) -> Result<Test, DatafileError> {
             "must be an RFC 3339 string or epoch milliseconds",
         )),
     };
-    Ok(match cmp.op {
+    let test = match cmp.op {
         Operator::Eq | Operator::Neq => Test::Equals {
             text: scalar_text(value()?, ci)
                 .ok_or_else(|| fail("value", "must be a string, number or boolean"))?,
@@ -343,8 +342,8 @@ fn compile_test(cmp: &Comparison, path: &str) -> Result<Test, DatafileError> {
             operand: date()?,
         },
         Operator::Exists => match &cmp.value {
-            None => Test::Exists(true),
-            Some(Value::Bool(b)) => Test::Exists(*b),
+            None => return Ok(Node::Exists(attr, true)),
+            Some(Value::Bool(b)) => return Ok(Node::Exists(attr, *b)),
             Some(_) => return Err(fail("value", "exists takes an optional boolean")),
         },
         Operator::Regex => {
@@ -360,7 +359,8 @@ fn compile_test(cmp: &Comparison, path: &str) -> Result<Test, DatafileError> {
                 .map_err(|e| fail("value", &format!("invalid regex: {e}")))?;
             Test::Regex(re)
         }
-    })
+    };
+    Ok(Node::Test(attr, test))
 }
 
 /// Text of a scalar operand (see the module docs), lowercased when `ci`.
