@@ -6,8 +6,9 @@
 //! - `eq`, `neq`, `in`, `notIn` and the string operators compare *text*:
 //!   strings as they are, numbers as JavaScript's `String(n)`, booleans as
 //!   `true`/`false` (so the attribute `42` equals the operand `"42"` and `42`);
-//! - `caseInsensitive` lowercases both sides per character (Unicode simple
-//!   lowercase, no locale); for `regex` it is regex-lite's ASCII-only folding;
+//! - `caseInsensitive` lowercases both sides per character with Unicode's
+//!   lowercase mapping (`char::to_lowercase`, no locale); for `regex` it is
+//!   regex-lite's folding, which covers ASCII only;
 //! - numeric operators accept numbers and strings holding a finite number;
 //! - semver operators parse the attribute leniently (`v2.4` = `2.4.0`);
 //! - `before`/`after` accept RFC 3339 strings and epoch-millisecond numbers.

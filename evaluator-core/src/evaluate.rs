@@ -151,30 +151,31 @@ impl<'a> Evaluation<'a> {
 
 impl CompiledDatafile {
     /// Evaluates flag `key` for `ctx` at `now_ms` (epoch milliseconds).
-    /// An unknown key yields `ERROR` / `FLAG_NOT_FOUND`.
-    pub fn evaluate<'a, C: Attributes + ?Sized>(
-        &'a self,
-        key: &'a str,
+    /// An unknown key yields `ERROR` / `FLAG_NOT_FOUND` with an empty
+    /// `flag_key` (the result borrows only from `self`; the caller has the key).
+    pub fn evaluate<C: Attributes + ?Sized>(
+        &self,
+        key: &str,
         ctx: &C,
         now_ms: i64,
-    ) -> Evaluation<'a> {
+    ) -> Evaluation<'_> {
         match self.flag_index(key) {
             Some(index) => self.evaluate_index(index, ctx, now_ms),
-            None => Evaluation::error(key, ErrorCode::FlagNotFound),
+            None => Evaluation::error("", ErrorCode::FlagNotFound),
         }
     }
 
     /// Like [`evaluate`](Self::evaluate), but answers `ERROR` / `TYPE_MISMATCH`
     /// when the flag's type is not `expected`.
-    pub fn evaluate_typed<'a, C: Attributes + ?Sized>(
-        &'a self,
-        key: &'a str,
+    pub fn evaluate_typed<C: Attributes + ?Sized>(
+        &self,
+        key: &str,
         expected: FlagType,
         ctx: &C,
         now_ms: i64,
-    ) -> Evaluation<'a> {
+    ) -> Evaluation<'_> {
         let Some(index) = self.flag_index(key) else {
-            return Evaluation::error(key, ErrorCode::FlagNotFound);
+            return Evaluation::error("", ErrorCode::FlagNotFound);
         };
         match self.datafile.flags.get(index) {
             Some(flag) if flag.flag_type != expected => {

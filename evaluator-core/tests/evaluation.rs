@@ -37,7 +37,7 @@ fn summary<'a>(
 fn unknown_flag_is_an_error_with_no_value() {
     let compiled = one_flag(boolean_flag("f", json!([])));
     let result = compiled.evaluate("nope", &Context::default(), NOW);
-    assert_eq!(result, Evaluation::error("nope", ErrorCode::FlagNotFound));
+    assert_eq!(result, Evaluation::error("", ErrorCode::FlagNotFound));
     assert_eq!(result.value, None);
     let out_of_range = compiled.evaluate_index(5, &Context::default(), NOW);
     assert_eq!(out_of_range.error_code, Some(ErrorCode::FlagNotFound));
