@@ -17,7 +17,14 @@ run_logged() {
   shift
   if ! "$@" >"$LOGS/$name.log" 2>&1; then
     say "$name" "FAILED: $* (log: $LOGS/$name.log)"
-    tail -n 30 "$LOGS/$name.log" >&2
+    # the cause is near the top for npm and apt, near the end for cargo
+    if [ "$(wc -l <"$LOGS/$name.log")" -le 40 ]; then
+      cat "$LOGS/$name.log" >&2
+    else
+      head -n 20 "$LOGS/$name.log" >&2
+      echo "    [...]" >&2
+      tail -n 20 "$LOGS/$name.log" >&2
+    fi
     exit 1
   fi
   LAST_SECONDS=$((SECONDS - start))
