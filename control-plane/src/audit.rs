@@ -88,6 +88,17 @@ impl<'a> Change<'a> {
     }
 }
 
+/// A flag-configuration state tagged with its environment: `{ "environmentId", <name>: state }`.
+pub fn in_environment(environment_id: &str, name: &str, state: &impl Serialize) -> Result<Value> {
+    let mut map = serde_json::Map::new();
+    map.insert(
+        "environmentId".to_owned(),
+        Value::String(environment_id.to_owned()),
+    );
+    map.insert(name.to_owned(), to_json(state)?);
+    Ok(Value::Object(map))
+}
+
 fn to_json(state: &impl Serialize) -> Result<Value> {
     serde_json::to_value(state).map_err(|error| ApiError::Internal(format!("audit state: {error}")))
 }

@@ -5,8 +5,11 @@ use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::IF_MATCH;
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::error::Category;
 
 /// Largest request body accepted (413 above).
@@ -67,6 +70,40 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         .end()
         .map_err(|error| ApiError::BadRequest(format!("malformed JSON: {error}")))?;
     Ok(value)
+}
+
+/// For `Option<Option<T>>` fields: absent → `None`, `null` → `Some(None)`.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// The optional `If-Match` header: the configuration version a change was
+/// based on (`"3"`, `3` or `W/"3"`; `*` matches any version).
+pub struct IfMatch(pub Option<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(IF_MATCH) else {
+            return Ok(Self(None));
+        };
+        let raw = String::from_utf8_lossy(value.as_bytes());
+        let text = raw.trim();
+        if text == "*" {
+            return Ok(Self(None));
+        }
+        let version = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+        version.parse().map(|v| Self(Some(v))).map_err(|_| {
+            ApiError::BadRequest(format!(
+                "If-Match must be a configuration version such as \"3\", not `{text}`"
+            ))
+        })
+    }
 }
 
 /// Path parameters.

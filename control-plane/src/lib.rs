@@ -8,6 +8,8 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod datafile;
+pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -17,6 +19,7 @@ pub mod openapi;
 pub mod publish;
 pub mod seed;
 pub mod server;
+pub mod stale;
 pub mod store;
 pub mod validate;
 

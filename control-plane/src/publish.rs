@@ -1,8 +1,11 @@
-//! Publishing an environment: the revision moves on and pending changes clear.
-//! Environments with `autoPublish` publish in the transaction of every change
-//! that touches them.
+//! Publishing an environment: its records compile into a datafile that
+//! evaluator-core must accept, the revision moves on and pending changes
+//! clear. Environments with `autoPublish` publish in the transaction of every
+//! change that touches them, so an invalid change is refused whole.
 
+use crate::api::views::ProjectData;
 use crate::audit::{Change, Writer};
+use crate::datafile::build_datafile;
 use crate::error::{ApiError, Result};
 use crate::store::{Environment, Tx};
 use chrono::{DateTime, Utc};
@@ -25,12 +28,18 @@ impl From<&Environment> for Published {
     }
 }
 
-/// Publishes `env` as its next revision and clears its pending changes.
+/// Publishes `env` as its next revision and clears its pending changes;
+/// 422 naming the offending datafile field if evaluator-core rejects it.
 pub async fn publish(tx: &mut dyn Tx, writer: &Writer, env: &Environment) -> Result<Environment> {
     let published = tx
         .publish_environment(&env.id, writer.now)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("environment `{}`", env.key)))?;
+    let data = ProjectData::load(tx, &env.project_id, None).await?;
+    let revision = u64::try_from(published.revision).unwrap_or_default();
+    build_datafile(&data, &published, revision, writer.now)
+        .validate()
+        .map_err(|error| ApiError::invalid(format!("datafile.{}", error.path), error.message))?;
     tx.clear_pending_changes(&env.id).await?;
     let change = Change::new("environment.publish", "environment", &env.id)
         .before(&Published::from(env))?

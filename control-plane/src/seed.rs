@@ -14,6 +14,8 @@ pub enum SeedError {
     WeakAdminToken,
     #[error("database error while seeding: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("seeding the demo failed: {0}")]
+    Demo(String),
 }
 
 /// Makes sure a super-admin token exists. With `configured` (HALYARD_ADMIN_TOKEN)

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::seed::{self, SeedError};
 use crate::store::{self, OpenError};
-use crate::{app, AppState};
+use crate::{app, demo, AppState};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use tokio::net::TcpListener;
 
@@ -40,6 +40,9 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     let address = listener.local_addr().map_err(ServeError::Serve)?;
     let new_admin_token = seed::bootstrap_admin(&store, config.admin_token.as_deref()).await?;
     let app = app(AppState::new(store.clone()));
+    if config.demo && demo::seed(&app, &store).await? {
+        tracing::info!("seeded the demo organization `demo`");
+    }
     if let Some(secret) = new_admin_token {
         print_admin_token(&secret, address, config.demo);
     }

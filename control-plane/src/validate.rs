@@ -57,18 +57,6 @@ pub fn fraction(field: &str, value: f64) -> Result<()> {
     Ok(())
 }
 
-/// A strict semantic version (`2.4.0`, not `v2.4`), as the datafile requires.
-pub fn semver(field: &str, value: &str) -> Result<String> {
-    semver::Version::parse(value)
-        .map(|version| version.to_string())
-        .map_err(|error| {
-            ApiError::invalid(
-                field,
-                format!("`{value}` is not a semantic version: {error}"),
-            )
-        })
-}
-
 /// An IANA timezone name such as `America/New_York`.
 pub fn timezone(field: &str, value: &str) -> Result<Tz> {
     value
@@ -111,13 +99,6 @@ mod tests {
         for bad in ["", "-x", "a b", "ä", &"x".repeat(101)] {
             assert!(key("key", bad).is_err(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn strict_semver() {
-        assert_eq!(semver("v", "2.4.0").ok().as_deref(), Some("2.4.0"));
-        assert!(semver("v", "2.4").is_err());
-        assert!(semver("v", "v2.4.0").is_err());
     }
 
     #[test]

@@ -1,14 +1,21 @@
 //! The management REST API: contract 004 and the endpoints it implies.
 //! Every response uses the `{ "data": … }` / `{ "error": "…" }` envelope.
 
+mod audiences;
 mod audit_log;
+mod configs;
 mod environments;
+mod events;
 mod flags;
 mod orgs;
+mod overrides;
 mod paths;
 mod projects;
+mod rules;
 mod scope;
 mod tokens;
+mod variations;
+pub mod views;
 
 use crate::AppState;
 use axum::http::StatusCode;
@@ -58,6 +65,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(orgs::router())
         .merge(projects::router())
         .merge(environments::router())
+        .merge(flags::router())
+        .merge(variations::router())
+        .merge(configs::router())
+        .merge(rules::router())
+        .merge(overrides::router())
+        .merge(audiences::router())
+        .merge(events::router())
         .merge(tokens::router())
         .merge(audit_log::router())
 }

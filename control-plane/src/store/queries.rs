@@ -185,6 +185,8 @@ define_tx! {
         [&c.flag_id, &c.environment_id, c.enabled, &c.default_variation_id, c.scheduling_enabled,
          c.scheduled_enable_at, &c.timezone, &c.min_version, c.activation_date,
          c.has_pending_changes, c.version, c.updated_at];
+    exec mark_config_pending(flag_id: &str, environment_id: &str) -> u64 =
+        "update flag_environments set has_pending_changes = true where flag_id = $1 and environment_id = $2";
     /// Marks a flag's configs changed (all of them, or only the enabled ones).
     exec mark_flag_pending(flag_id: &str, only_enabled: bool) -> u64 =
         "update flag_environments set has_pending_changes = true
