@@ -89,11 +89,16 @@ else
 fi
 
 # 6. sdk-js's npm packages; npm writes node_modules/.package-lock.json on every install.
+#    `npm ci` refuses a lockfile without other platforms' optional packages (deno,
+#    workerd), and a registry mirror may not carry those: then `npm install --no-save`
+#    installs the same locked versions without rewriting the lockfile.
 if [ ! -f sdk-js/package-lock.json ]; then
   say sdk-js "no sdk-js/package-lock.json yet, skipped"
 elif [ sdk-js/node_modules/.package-lock.json -nt sdk-js/package-lock.json ]; then
   say sdk-js "node_modules up to date"
+elif npm --prefix sdk-js ci --no-audit --no-fund >"$LOGS/npm-ci.log" 2>&1; then
+  say sdk-js "npm ci done"
 else
-  run_logged npm-ci npm --prefix sdk-js ci --no-audit --no-fund
-  say sdk-js "npm ci in ${LAST_SECONDS} s"
+  run_logged npm-install npm --prefix sdk-js install --no-save --no-audit --no-fund
+  say sdk-js "npm install --no-save in ${LAST_SECONDS} s (npm ci refused the lockfile: $LOGS/npm-ci.log)"
 fi
