@@ -6,8 +6,11 @@
 
 use crate::error::DatafileError;
 use crate::number::NumberText;
+use crate::version::parse_lenient_semver;
+use semver::Version;
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 /// Index into [`crate::CompiledDatafile::attribute_names`].
@@ -163,11 +166,28 @@ impl AttributeTable {
 pub(crate) struct Reader<'a, C: ?Sized> {
     ctx: &'a C,
     table: &'a AttributeTable,
+    /// `appVersion` parsed once per reader: evaluate-all checks it per flag.
+    app_version: OnceCell<Option<Version>>,
 }
 
 impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
     pub(crate) fn new(ctx: &'a C, table: &'a AttributeTable) -> Self {
-        Reader { ctx, table }
+        Reader {
+            ctx,
+            table,
+            app_version: OnceCell::new(),
+        }
+    }
+
+    /// The context's version, parsed leniently. `id` is always the id of
+    /// `appVersion` (the only attribute minimum versions read), so one cache suffices.
+    pub(crate) fn app_version(&self, id: AttrId) -> Option<&Version> {
+        self.app_version
+            .get_or_init(|| {
+                self.read(id)
+                    .and_then(|v| parse_lenient_semver(v.to_text().as_str()))
+            })
+            .as_ref()
     }
 
     #[inline]

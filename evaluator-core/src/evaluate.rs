@@ -10,7 +10,7 @@ use crate::compile::{CompiledDatafile, CompiledFlag, CompiledRule};
 use crate::context::{AttrId, Attributes, Reader};
 use crate::datafile::{Flag, FlagType};
 use crate::text::ValueSet;
-use crate::version::{compare, parse_lenient_semver};
+use crate::version::compare;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -240,9 +240,8 @@ impl CompiledDatafile {
         let date_reached = compiled.activation_date.map(|at| now_ms >= at);
         let version_sufficient = compiled.min_version.as_ref().map(|(min, attr)| {
             reader
-                .read(*attr)
-                .and_then(|v| parse_lenient_semver(v.to_text().as_str()))
-                .is_some_and(|v| compare(&v, min).is_ge())
+                .app_version(*attr)
+                .is_some_and(|v| compare(v, min).is_ge())
         });
         let mut result = if date_reached == Some(false) || version_sufficient == Some(false) {
             Evaluation::serve(flag, compiled.off, Reason::RolloutCondition)
