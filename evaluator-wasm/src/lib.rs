@@ -2,8 +2,8 @@
 //!
 //! The hot path crosses with numbers only: JS writes the context into slots in
 //! linear memory ([`slots`]), then evaluates flags by index (committing the
-//! slots on the first call after a change) and gets one packed i32 per flag
-//! ([`packed`]).
+//! new context on the first call after a change) and gets one packed i32 per
+//! flag ([`packed`]).
 //! serde runs when loading and in the JSON entry points, never per hot call.
 
 mod packed;
@@ -72,13 +72,12 @@ impl Evaluator {
     }
 
     /// Evaluates flag `index` at `now` (epoch ms): the packed result, or -1
-    /// with the wide form in the `wide` buffer. `commit` first takes the
-    /// context JS wrote into the slots (one call per evaluation, not two).
+    /// with the wide form in the `wide` buffer. After JS wrote a new context,
+    /// `commit` is the length of its text (one call per evaluation, not two);
+    /// -1 otherwise.
     #[wasm_bindgen(js_name = evaluateIndex)]
-    pub fn evaluate_index(&mut self, index: u32, now: f64, commit: bool) -> i32 {
-        if commit {
-            self.slots.commit();
-        }
+    pub fn evaluate_index(&mut self, index: u32, now: f64, commit: i32) -> i32 {
+        self.commit(commit);
         let evaluation = self
             .compiled
             .evaluate_index(index as usize, &self.slots, now as i64);
@@ -91,10 +90,8 @@ impl Evaluator {
     /// Evaluates every flag into the `results` buffer, in datafile order
     /// (-1 where `evaluateIndex` gives the wide form); `commit` as there.
     #[wasm_bindgen(js_name = evaluateAllInto)]
-    pub fn evaluate_all_into(&mut self, now: f64, commit: bool) {
-        if commit {
-            self.slots.commit();
-        }
+    pub fn evaluate_all_into(&mut self, now: f64, commit: i32) {
+        self.commit(commit);
         for (index, result) in self.results.iter_mut().enumerate() {
             let evaluation = self.compiled.evaluate_index(index, &self.slots, now as i64);
             *result = pack(&evaluation).unwrap_or(-1);
@@ -130,6 +127,12 @@ impl Evaluator {
 }
 
 impl Evaluator {
+    fn commit(&mut self, text_len: i32) {
+        if let Ok(len) = usize::try_from(text_len) {
+            self.slots.commit(len);
+        }
+    }
+
     /// Compiles `json`; the error is the datafile error's display.
     pub fn from_json(json: &str) -> Result<Self, String> {
         let compiled = CompiledDatafile::from_json(json).map_err(|e| e.to_string())?;

@@ -1,11 +1,12 @@
 //! The context in linear memory: one slot per attribute the datafile reads,
-//! indexed by [`AttrId`]. JS writes the raw slots in place (no call, no
-//! serde); [`Slots::commit`] validates them once per context change, and
-//! evaluation reads the committed copy by id.
+//! indexed by [`AttrId`]. JS writes the slots in place (no call, no serde):
+//! a kind and a number per slot, and the UTF-8 text of every string slot back
+//! to back in `bytes`. [`Slots::commit`] validates that text once per context
+//! change; evaluation then reads the slots by id.
 
 use evaluator_core::{AttrId, AttrValue, Attributes};
 
-/// Slot kinds as JS writes them into `kinds`.
+/// Slot kinds as JS writes them into `kinds` (0 is missing).
 const STRING: u8 = 1;
 const NUMBER: u8 = 2;
 const BOOLEAN: u8 = 3;
@@ -13,27 +14,18 @@ const BOOLEAN: u8 = 3;
 /// Initial size of the UTF-8 area; JS asks for more through `reserve`.
 const INITIAL_TEXT_BYTES: usize = 1024;
 
-/// Raw slots written by JS, and the committed context evaluation reads.
+/// The slots JS writes, and the committed text evaluation reads.
 pub struct Slots {
     /// Per slot: 0 missing, 1 string, 2 number, 3 boolean.
     kinds: Vec<u8>,
-    /// Per slot: start and length of its UTF-8 text in `bytes`.
+    /// Per slot: start and length of its text in `bytes` (and in `text`).
     spans: Vec<u32>,
     /// Per slot: the number, or 0 / 1 for a boolean.
     numbers: Vec<f64>,
-    /// UTF-8 text of the string slots.
+    /// UTF-8 text of the string slots, as JS writes it.
     bytes: Vec<u8>,
-    committed: Vec<Committed>,
-    /// Committed strings, back to back; `Committed::Str` holds ranges of it.
+    /// The committed copy of `bytes`, known to be UTF-8.
     text: String,
-}
-
-#[derive(Clone, Copy)]
-enum Committed {
-    Missing,
-    Str(usize, usize),
-    Num(f64),
-    Bool(bool),
 }
 
 impl Slots {
@@ -44,7 +36,6 @@ impl Slots {
             spans: vec![0; count * 2],
             numbers: vec![0.0; count],
             bytes: vec![0; INITIAL_TEXT_BYTES],
-            committed: vec![Committed::Missing; count],
             text: String::with_capacity(INITIAL_TEXT_BYTES),
         }
     }
@@ -68,42 +59,18 @@ impl Slots {
         }
     }
 
-    /// Snapshots the raw slots. A string slot whose span is out of bounds or
-    /// not UTF-8 counts as missing, so nothing JS writes can make evaluation fail.
-    pub fn commit(&mut self) {
-        let Slots {
-            kinds,
-            spans,
-            numbers,
-            bytes,
-            committed,
-            text,
-        } = self;
-        text.clear();
-        for (id, slot) in committed.iter_mut().enumerate() {
-            *slot = match kinds[id] {
-                STRING => {
-                    let start = spans[2 * id] as usize;
-                    let raw = start
-                        .checked_add(spans[2 * id + 1] as usize)
-                        .and_then(|end| bytes.get(start..end));
-                    match raw.map(std::str::from_utf8) {
-                        Some(Ok(s)) => {
-                            let from = text.len();
-                            text.push_str(s);
-                            Committed::Str(from, text.len())
-                        }
-                        _ => Committed::Missing,
-                    }
-                }
-                NUMBER => Committed::Num(numbers[id]),
-                BOOLEAN => Committed::Bool(numbers[id] != 0.0),
-                _ => Committed::Missing,
-            };
+    /// Takes the first `len` bytes JS wrote as the context's text: one
+    /// validation and one copy for all string slots. Text that is not UTF-8
+    /// (or out of bounds) leaves every string slot missing, so nothing JS
+    /// writes can make evaluation fail.
+    pub fn commit(&mut self, len: usize) {
+        self.text.clear();
+        if let Some(Ok(text)) = self.bytes.get(..len).map(std::str::from_utf8) {
+            self.text.push_str(text);
         }
     }
 
-    /// What JS does, for native tests: writes one raw slot (strings go at `at`).
+    /// What JS does, for native tests: writes one slot (its text at `at`).
     #[cfg(test)]
     pub fn write(&mut self, id: usize, value: Option<AttrValue<'_>>, at: usize) {
         self.kinds[id] = match value {
@@ -129,11 +96,16 @@ impl Slots {
 
 impl Attributes for Slots {
     fn get(&self, id: AttrId, _name: &str) -> Option<AttrValue<'_>> {
-        match *self.committed.get(usize::from(id))? {
-            Committed::Missing => None,
-            Committed::Str(from, to) => self.text.get(from..to).map(AttrValue::Str),
-            Committed::Num(n) => Some(AttrValue::Num(n)),
-            Committed::Bool(b) => Some(AttrValue::Bool(b)),
+        let id = usize::from(id);
+        match *self.kinds.get(id)? {
+            STRING => {
+                let start = *self.spans.get(2 * id)? as usize;
+                let len = *self.spans.get(2 * id + 1)? as usize;
+                self.text.get(start..start.checked_add(len)?).map(AttrValue::Str)
+            }
+            NUMBER => self.numbers.get(id).map(|n| AttrValue::Num(*n)),
+            BOOLEAN => self.numbers.get(id).map(|n| AttrValue::Bool(*n != 0.0)),
+            _ => None,
         }
     }
 }
@@ -148,35 +120,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn commits_what_was_written() {
+    fn reads_what_was_written_and_committed() {
         let mut slots = Slots::new(4);
         slots.write(0, Some(AttrValue::Str("NO")), 0);
         slots.write(1, Some(AttrValue::Num(2.5)), 0);
         slots.write(2, Some(AttrValue::Bool(true)), 0);
         slots.write(3, Some(AttrValue::Str("ünï")), 2);
-        assert!(slots.get(0, "").is_none(), "nothing committed yet");
-        slots.commit();
+        assert_eq!(slots.get(0, ""), None, "text not committed yet");
+        slots.commit(2 + "ünï".len());
         assert_eq!(slots.get(0, ""), Some(AttrValue::Str("NO")));
         assert_eq!(slots.get(1, ""), Some(AttrValue::Num(2.5)));
         assert_eq!(slots.get(2, ""), Some(AttrValue::Bool(true)));
         assert_eq!(slots.get(3, ""), Some(AttrValue::Str("ünï")));
         assert_eq!(slots.get(4, ""), None, "ids past the end are missing");
         slots.write(0, None, 0);
-        slots.commit();
         assert_eq!(slots.get(0, ""), None);
         assert_eq!(slots.get(3, ""), Some(AttrValue::Str("ünï")));
     }
 
     #[test]
-    fn bad_spans_and_bad_utf8_are_missing() {
+    fn bad_spans_and_bad_text_are_missing() {
         let mut slots = Slots::new(2);
         slots.write(0, Some(AttrValue::Str("ok")), 0);
+        slots.write(1, Some(AttrValue::Str("é")), 2);
+        slots.commit(4);
         slots.spans[1] = u32::MAX;
-        slots.write(1, Some(AttrValue::Str("é")), 4);
-        slots.bytes[4] = 0xff;
-        slots.commit();
+        slots.spans[2] = 3; // inside "é"
         assert_eq!(slots.get(0, ""), None);
         assert_eq!(slots.get(1, ""), None);
+        slots.write(0, Some(AttrValue::Str("ok")), 0);
+        slots.bytes[3] = 0xff;
+        slots.commit(4);
+        assert_eq!(slots.get(0, ""), None, "text that is not UTF-8 is dropped whole");
+        slots.commit(INITIAL_TEXT_BYTES + 1);
+        assert_eq!(slots.get(0, ""), None);
     }
 
     #[test]
@@ -185,7 +162,7 @@ mod tests {
         slots.write(0, Some(AttrValue::Str("kept")), 0);
         slots.reserve(INITIAL_TEXT_BYTES * 4);
         assert_eq!(slots.layout()[4] as usize, INITIAL_TEXT_BYTES * 4);
-        slots.commit();
+        slots.commit(4);
         assert_eq!(slots.get(0, ""), Some(AttrValue::Str("kept")));
     }
 }

@@ -86,6 +86,10 @@ export default {
     return Object.fromEntries(Object.entries(result).map(([key, details]) => [key, details.value]));
   },
 
+  wasmMemoryBytes() {
+    return sdk.Engine.memoryBytes();
+  },
+
   sizes() {
     const file = (p) => fileURLToPath(new URL(p, DIST));
     return {

@@ -130,6 +130,9 @@ export class Engine {
   private index: Map<string, number>;
   private types: FlagMetadata['type'][];
   private variationValues: Value[][];
+  // `{ flagKey: null }` for every flag: evaluate-all clones it, so filling the
+  // result stores into existing properties instead of growing a fresh object.
+  private template: Record<string, null>;
   private variationKeys: string[][];
   private ruleIds: string[][];
   private clock: boolean[];
@@ -145,7 +148,8 @@ export class Engine {
   private cachedAt: Float64Array;
   private generation = 1;
   private allAt = 0;
-  private uncommitted = false;
+  // Length of the context text written since the last evaluation, -1 when none: the next call commits it.
+  private pendingText = -1;
 
   // The context: attribute names by slot, where each comes from, the values last written.
   private names: string[];
@@ -166,6 +170,7 @@ export class Engine {
     this.revision = meta.revision;
     this.keys = meta.flags.map((f) => f.key);
     this.index = new Map(this.keys.map((k, i) => [k, i]));
+    this.template = Object.fromEntries(this.keys.map((k) => [k, null]));
     this.types = meta.flags.map((f) => f.type);
     this.variationValues = meta.flags.map((f) => f.variations.map((v) => deepFreeze(v.value)));
     this.variationKeys = meta.flags.map((f) => f.variations.map((v) => v.key));
@@ -269,7 +274,7 @@ export class Engine {
 
   /** Evaluates every flag: `{ flagKey: details }` in datafile order. */
   evaluateAll(now?: number): Record<string, EvaluationDetails> {
-    const out: Record<string, EvaluationDetails> = {};
+    const out = { ...this.template } as unknown as Record<string, EvaluationDetails>;
     try {
       if (this.runAll(now)) {
         for (let i = 0; i < this.keys.length; i++) out[this.keys[i]] = this.details(i, this.resultOf(i, now), null);
@@ -285,7 +290,7 @@ export class Engine {
 
   /** Evaluates every flag: `{ flagKey: value }` (null where evaluation failed). */
   values(now?: number): Record<string, Value> {
-    const out: Record<string, Value> = {};
+    const out: Record<string, Value> = { ...this.template };
     let evaluated = false;
     try {
       evaluated = this.runAll(now);
@@ -336,8 +341,8 @@ export class Engine {
   }
 
   private call(i: number, now: number): number {
-    const r = this.ev.evaluateIndex(i, now, this.uncommitted);
-    this.uncommitted = false;
+    const r = this.ev.evaluateIndex(i, now, this.pendingText);
+    this.pendingText = -1;
     return r;
   }
 
@@ -346,11 +351,11 @@ export class Engine {
     if (this.invalidContext) return false;
     if (this.allAt === this.generation && !this.anyClock) return true;
     try {
-      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0, this.uncommitted);
+      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0, this.pendingText);
     } catch {
       return false;
     }
-    this.uncommitted = false;
+    this.pendingText = -1;
     if (this.bytes.byteLength === 0) this.bind();
     const generation = this.generation;
     for (let i = 0; i < this.keys.length; i++) {
@@ -398,48 +403,40 @@ export class Engine {
     };
   }
 
-  /** Copies the written values into the slots; the next evaluation commits them. */
+  /** Copies the written values into the slots (UTF-8); the next evaluation commits them. */
   private writeSlots(): void {
     if (this.bytes.byteLength === 0) this.bind();
+    let { kinds, spans, numbers, bytes } = this;
     let at = 0;
     for (let i = 0; i < this.names.length; i++) {
       const value = this.written[i];
       if (typeof value === 'string') {
-        at = this.writeString(i, value, at);
+        const len = value.length;
+        if (at + 3 * len > bytes.length) {
+          this.ev.reserve(2 * (at + 3 * len));
+          this.bind();
+          ({ kinds, spans, numbers, bytes } = this);
+        }
+        // A plain copy while the text is ASCII (most attribute values); encodeInto for the rest.
+        let j = 0;
+        for (let c = 0; j < len && (c = value.charCodeAt(j)) < 0x80; j++) bytes[at + j] = c;
+        const end = j === len ? at + len : at + j + encoder.encodeInto(value.slice(j), bytes.subarray(at + j)).written;
+        kinds[i] = STRING;
+        spans[2 * i] = at;
+        spans[2 * i + 1] = end - at;
+        at = end;
       } else if (typeof value === 'number') {
-        this.kinds[i] = NUMBER;
-        this.numbers[i] = value;
+        kinds[i] = NUMBER;
+        numbers[i] = value;
       } else if (typeof value === 'boolean') {
-        this.kinds[i] = BOOLEAN;
-        this.numbers[i] = value ? 1 : 0;
+        kinds[i] = BOOLEAN;
+        numbers[i] = value ? 1 : 0;
       } else {
-        this.kinds[i] = 0;
+        kinds[i] = 0;
       }
     }
-    this.uncommitted = true;
+    this.pendingText = at;
     this.generation++;
-  }
-
-  /** Writes `s` as UTF-8 at `at`: a plain copy while it is ASCII, encodeInto after. */
-  private writeString(slot: number, s: string, at: number): number {
-    const len = s.length;
-    if (at + 3 * len > this.bytes.length) {
-      this.ev.reserve(2 * (at + 3 * len));
-      this.bind();
-    }
-    const bytes = this.bytes;
-    let j = 0;
-    for (; j < len; j++) {
-      const c = s.charCodeAt(j);
-      if (c > 0x7f) break;
-      bytes[at + j] = c;
-    }
-    let end = at + j;
-    if (j < len) end += encoder.encodeInto(s.slice(j), bytes.subarray(end)).written;
-    this.kinds[slot] = STRING;
-    this.spans[2 * slot] = at;
-    this.spans[2 * slot + 1] = end - at;
-    return end;
   }
 
   /** (Re-)creates the views; needed whenever memory grew and detached the old buffer. */
