@@ -102,7 +102,7 @@ impl Evaluator {
     pub fn evaluate(&self, key: &str, context: &str, now: f64) -> String {
         let json = match serde_json::from_str::<Context>(context) {
             Ok(ctx) => serde_json::to_string(&self.compiled.evaluate(key, &ctx, now as i64)),
-            Err(_) => serde_json::to_string(&invalid_context(key)),
+            Err(_) => serde_json::to_string(&Evaluation::error(key, ErrorCode::InvalidContext)),
         };
         json.unwrap_or_default()
     }
@@ -117,7 +117,7 @@ impl Evaluator {
                 .datafile()
                 .flags
                 .iter()
-                .map(|f| invalid_context(&f.key))
+                .map(|f| Evaluation::error(&f.key, ErrorCode::InvalidContext))
                 .collect(),
         };
         let by_key: BTreeMap<&str, &Evaluation<'_>> =
@@ -142,21 +142,6 @@ impl Evaluator {
             wide: vec![0; 3],
             compiled,
         })
-    }
-}
-
-fn invalid_context(key: &str) -> Evaluation<'_> {
-    Evaluation {
-        flag_key: key,
-        value: None,
-        variation: None,
-        variation_index: None,
-        reason: Reason::Error,
-        rule_id: None,
-        rule_index: None,
-        error_code: Some(ErrorCode::InvalidContext),
-        version_sufficient: None,
-        date_reached: None,
     }
 }
 
@@ -195,5 +180,86 @@ impl<'a> From<&'a evaluator_core::Flag> for FlagMetadata<'a> {
                     .as_ref()
                     .is_some_and(|c| c.activation_date.is_some()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use evaluator_core::{AttrValue, Attributes};
+    use serde_json::json;
+
+    const DATAFILE: &str = r#"{
+      "schemaVersion": 1, "revision": 3, "publishedAt": "2026-01-01T00:00:00Z",
+      "environment": { "id": "e", "key": "production" },
+      "flags": [{
+        "key": "geo", "type": "STRING", "status": "ACTIVE", "enabled": true,
+        "variations": [{ "key": "a", "value": "A" }, { "key": "b", "value": "B" }],
+        "offVariation": "a", "defaultVariation": "a", "rolloutCondition": { "minVersion": "2.0.0" },
+        "rules": [{ "id": "r1", "type": "AB_TEST", "audiences": ["nordic"], "trafficAllocation": 0.5,
+                    "variations": [{ "variation": "a", "percentage": 0.5 }, { "variation": "b", "percentage": 0.5 }] }]
+      }],
+      "audiences": [{ "id": "nordic", "conditions": { "attribute": "country", "op": "in", "values": ["NO", "SE"] } }]
+    }"#;
+
+    /// Writes `ctx` into the slots the way the JS engine does, and commits it.
+    fn write_context(evaluator: &mut Evaluator, ctx: &Context) {
+        let names = evaluator.compiled.attribute_names().to_vec();
+        let mut at = 0;
+        for (id, name) in names.iter().enumerate() {
+            let value = ctx.get(0, name);
+            evaluator.slots.write(id, value, at);
+            if let Some(AttrValue::Str(s)) = value {
+                at += s.len();
+            }
+        }
+        evaluator.commit(at as i32);
+    }
+
+    #[test]
+    fn slots_evaluate_like_the_json_context() {
+        let mut evaluator = Evaluator::from_json(DATAFILE).unwrap();
+        for i in 0..200 {
+            let version = ["1.9", "2.0", "v2.5.1"][i % 3];
+            let country = ["NO", "SE", "DK", "Zürich"][i % 4];
+            let ctx: Context = serde_json::from_value(json!({
+                "key": format!("user-{i}"), "appVersion": version, "attributes": { "country": country }
+            }))
+            .unwrap();
+            write_context(&mut evaluator, &ctx);
+            let expected = pack(&evaluator.compiled.evaluate("geo", &ctx, 0));
+            let packed = evaluator.evaluate_index(0, 0.0, -1);
+            assert_eq!(Ok(packed), expected, "{ctx:?}");
+            evaluator.evaluate_all_into(0.0, -1);
+            assert_eq!(evaluator.results[0], packed);
+        }
+    }
+
+    #[test]
+    fn load_errors_and_metadata() {
+        assert_eq!(
+            Evaluator::from_json("{}").err().unwrap(),
+            CompiledDatafile::from_json("{}").err().unwrap().to_string()
+        );
+        let metadata: serde_json::Value =
+            serde_json::from_str(&Evaluator::from_json(DATAFILE).unwrap().metadata()).unwrap();
+        assert_eq!(metadata["revision"], 3);
+        assert_eq!(metadata["flags"][0]["ruleIds"], json!(["r1"]));
+        assert_eq!(metadata["flags"][0]["variations"][1]["value"], "B");
+        assert_eq!(metadata["flags"][0]["clock"], false);
+        assert_eq!(metadata["reasons"][7], "ROLLOUT_CONDITION");
+    }
+
+    #[test]
+    fn json_entry_points_report_bad_contexts_as_values() {
+        let evaluator = Evaluator::from_json(DATAFILE).unwrap();
+        let result: serde_json::Value =
+            serde_json::from_str(&evaluator.evaluate("geo", "{\"key\": 5}", 0.0)).unwrap();
+        assert_eq!(result["errorCode"], "INVALID_CONTEXT");
+        let all: serde_json::Value =
+            serde_json::from_str(&evaluator.evaluate_all("{\"appVersion\": \"2.1\"}", 0.0))
+                .unwrap();
+        assert_eq!(all["geo"]["reason"], "DEFAULT");
+        assert_eq!(all["geo"]["versionSufficient"], true);
     }
 }

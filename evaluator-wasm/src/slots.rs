@@ -101,7 +101,9 @@ impl Attributes for Slots {
             STRING => {
                 let start = *self.spans.get(2 * id)? as usize;
                 let len = *self.spans.get(2 * id + 1)? as usize;
-                self.text.get(start..start.checked_add(len)?).map(AttrValue::Str)
+                self.text
+                    .get(start..start.checked_add(len)?)
+                    .map(AttrValue::Str)
             }
             NUMBER => self.numbers.get(id).map(|n| AttrValue::Num(*n)),
             BOOLEAN => self.numbers.get(id).map(|n| AttrValue::Bool(*n != 0.0)),
@@ -151,7 +153,11 @@ mod tests {
         slots.write(0, Some(AttrValue::Str("ok")), 0);
         slots.bytes[3] = 0xff;
         slots.commit(4);
-        assert_eq!(slots.get(0, ""), None, "text that is not UTF-8 is dropped whole");
+        assert_eq!(
+            slots.get(0, ""),
+            None,
+            "text that is not UTF-8 is dropped whole"
+        );
         slots.commit(INITIAL_TEXT_BYTES + 1);
         assert_eq!(slots.get(0, ""), None);
     }
