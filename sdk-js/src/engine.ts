@@ -309,6 +309,7 @@ export class Engine {
   free(): void {
     this.keys = [];
     this.index = new Map();
+    this.template = {};
     this.names = [];
     this.lastKey = undefined;
     this.lastIndex = -1;
