@@ -1,0 +1,27 @@
+// initWasm: each test file runs in its own process, so this one sees the
+// module uninitialized. Failures reject and can be retried; success is once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Engine, initWasm } from '../dist/engine.js';
+
+const WASM = new URL('../dist/wasm/evaluator_wasm_bg.wasm', import.meta.url);
+const DATAFILE = JSON.stringify({
+  schemaVersion: 1, revision: 1, publishedAt: '2026-06-01T00:00:00Z', environment: { id: 'e', key: 'test' },
+  flags: [{ key: 'on', type: 'BOOLEAN', status: 'ACTIVE', enabled: true, variations: [{ key: 'on', value: true }, { key: 'off', value: false }], offVariation: 'off', defaultVariation: 'on' }],
+});
+
+test('before initWasm, load answers an error instead of throwing', () => {
+  assert.equal(Engine.memoryBytes(), 0);
+  assert.match(Engine.load(DATAFILE).error, /initWasm/);
+});
+
+test('a failed initWasm rejects, and a later one with a fetch Response succeeds once', async () => {
+  await assert.rejects(initWasm(new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9])));
+  const response = new Response(readFileSync(WASM), { headers: { 'content-type': 'application/wasm' } });
+  await initWasm(response);
+  await initWasm(new Uint8Array([1, 2, 3])); // already initialized: the argument is not used
+  const engine = Engine.load(DATAFILE);
+  assert.equal(engine.isEnabled('on'), true);
+  assert.ok(Engine.memoryBytes() > 0);
+});
