@@ -211,9 +211,10 @@ export class Engine {
   }
 
   /**
-   * Sets the context later evaluations use. Copies into WebAssembly memory only
-   * what changed since the last call; a malformed context makes evaluations
-   * answer `INVALID_CONTEXT` until the next valid one.
+   * Sets the context later evaluations use. Copies the attributes the datafile
+   * reads into WebAssembly memory, unless they equal the last ones (then
+   * cached results stay valid); a malformed context makes evaluations answer
+   * `INVALID_CONTEXT` until the next valid one.
    */
   setContext(ctx: Context): void {
     try {
