@@ -23,21 +23,6 @@ impl DatafileError {
             message: message.to_string(),
         }
     }
-
-    /// Structural (JSON or shape) errors, located by `serde_path_to_error`.
-    pub(crate) fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
-        let path = err.path().to_string();
-        // "." is the document itself, "?" a position serde could not name.
-        let path = if path == "." || path == "?" {
-            String::new()
-        } else {
-            path
-        };
-        DatafileError {
-            path,
-            message: err.into_inner().to_string(),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ mod context;
 mod datafile;
 mod error;
 mod evaluate;
+mod json_path;
 mod number;
 mod text;
 mod time;

@@ -5,7 +5,9 @@
 
 use crate::datafile::{Datafile, Flag, FlagType, SCHEMA_VERSION};
 use crate::error::DatafileError;
+use crate::json_path::locate;
 use crate::time::parse_rfc3339_ms;
+use serde_json::error::Category;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -28,21 +30,17 @@ impl Datafile {
     }
 }
 
-/// Structural parse only. Natively the plain parser runs first and only a
-/// failure is parsed again with path tracking (an allocation per key, about
-/// 2.5× slower). On wasm32 only the tracking parse runs: instantiating every
-/// deserializer twice would add about 60 KB to the module.
+/// Structural parse only. A data error (wrong type, unknown or missing
+/// field) is located by [`locate`]; syntax errors carry line and column only.
 pub(crate) fn deserialize(json: &str) -> Result<Datafile, DatafileError> {
-    #[cfg(not(target_arch = "wasm32"))]
-    if let Ok(datafile) = serde_json::from_str(json) {
-        return Ok(datafile);
-    }
-    let mut de = serde_json::Deserializer::from_str(json);
-    let datafile: Datafile =
-        serde_path_to_error::deserialize(&mut de).map_err(DatafileError::from_serde)?;
-    de.end()
-        .map_err(|e| DatafileError::new("", format_args!("{e}")))?;
-    Ok(datafile)
+    serde_json::from_str(json).map_err(|e| {
+        let message = e.to_string();
+        let path = match e.classify() {
+            Category::Data => locate(json, e.line(), e.column(), &message),
+            Category::Syntax | Category::Eof | Category::Io => String::new(),
+        };
+        DatafileError { path, message }
+    })
 }
 
 /// Checks the document-level fields.

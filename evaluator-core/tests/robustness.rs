@@ -5,6 +5,7 @@ mod common;
 use common::{boolean_flag, datafile, rollout_rule};
 use evaluator_core::{CompiledDatafile, Context, Datafile, FlagType};
 use proptest::prelude::*;
+use serde_json::error::Category;
 use serde_json::{json, Map, Value};
 
 /// Field names of the schema, so random objects often look almost right.
@@ -162,6 +163,7 @@ fn context() -> impl Strategy<Value = Value> {
 /// Parses `json`; when it is accepted, evaluates every flag every way.
 fn exercise(json: &str, ctx: &Value) {
     let parsed = Datafile::parse(json);
+    check_error_path(json, &parsed);
     let compiled = CompiledDatafile::from_json(json);
     assert_eq!(parsed.is_ok(), compiled.is_ok());
     let (Ok(compiled), Ok(ctx)) = (compiled, serde_json::from_value::<Context>(ctx.clone())) else {
@@ -172,6 +174,29 @@ fn exercise(json: &str, ctx: &Value) {
             let _ = compiled.evaluate_typed(result.flag_key, FlagType::Boolean, &ctx, now);
         }
     }
+}
+
+/// A data error (wrong type, unknown or missing field) must name the path
+/// `serde_path_to_error` would name: the core derives it from serde_json's
+/// position instead (see json_path.rs). Syntax errors name no path.
+fn check_error_path(json: &str, parsed: &Result<Datafile, evaluator_core::DatafileError>) {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let (path, inner) = match serde_path_to_error::deserialize::<_, Datafile>(&mut de) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        Ok(_) => match de.end() {
+            Err(e) => (String::new(), e),
+            Ok(()) => return,
+        },
+    };
+    let err = parsed
+        .as_ref()
+        .expect_err("serde rejected it, so must parse");
+    assert_eq!(err.message, inner.to_string(), "{json}");
+    let expected = match (inner.classify(), path.as_str()) {
+        (Category::Data, ".") | (Category::Syntax | Category::Eof | Category::Io, _) => "",
+        (Category::Data, path) => path,
+    };
+    assert_eq!(err.path, expected, "{json}");
 }
 
 proptest! {
@@ -193,6 +218,7 @@ proptest! {
         key in proptest::sample::select(KEYS),
         replacement in json_value(),
         ctx in context(),
+        pretty in any::<bool>(),
     ) {
         let mut doc = base();
         if let Some(target) = doc.pointer_mut(pointer) {
@@ -202,7 +228,9 @@ proptest! {
                 other => *other = replacement,
             }
         }
-        exercise(&doc.to_string(), &ctx);
+        // Pretty output puts errors on later lines: positions must still resolve.
+        let json = if pretty { serde_json::to_string_pretty(&doc).unwrap_or_default() } else { doc.to_string() };
+        exercise(&json, &ctx);
     }
 }
 
