@@ -222,13 +222,14 @@ export class Engine {
       this.invalidContext = attributes === INVALID;
       if (attributes === INVALID) return;
       const top = ctx as Record<string, unknown>;
+      const { names, sources, written } = this;
       let changed = false;
-      for (let i = 0; i < this.names.length; i++) {
-        const source = this.sources[i];
+      for (let i = 0; i < names.length; i++) {
+        const source = sources[i];
         let value = source === FROM_KEY ? top.key : source === FROM_APP_VERSION ? top.appVersion : undefined;
-        if (value == null && attributes !== undefined) value = attributes[this.names[i]];
-        if (value !== this.written[i]) {
-          this.written[i] = value;
+        if (value == null && attributes !== undefined) value = attributes[names[i]];
+        if (value !== written[i]) {
+          written[i] = value;
           changed = true;
         }
       }
