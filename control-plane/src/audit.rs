@@ -5,7 +5,7 @@ use crate::auth::{OrgAccess, Principal};
 use crate::error::{ApiError, Result};
 use crate::ids::now;
 use crate::store::text::JsonText;
-use crate::store::Tx;
+use crate::store::{NewAuditEntry, Tx};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -31,17 +31,17 @@ impl Writer {
 
     /// Appends `change` to the organization's audit log.
     pub async fn record(&self, tx: &mut dyn Tx, change: Change<'_>) -> Result<()> {
-        tx.insert_audit(
-            &self.org_id,
-            &self.actor_id,
-            &self.actor_name,
-            change.action,
-            change.entity_type,
-            change.entity_id,
-            change.before.map(JsonText),
-            change.after.map(JsonText),
-            self.now,
-        )
+        tx.insert_audit(&NewAuditEntry {
+            org_id: &self.org_id,
+            actor_id: &self.actor_id,
+            actor_name: &self.actor_name,
+            action: change.action,
+            entity_type: change.entity_type,
+            entity_id: change.entity_id,
+            before: change.before.map(JsonText),
+            after: change.after.map(JsonText),
+            created_at: self.now,
+        })
         .await?;
         Ok(())
     }

@@ -58,11 +58,14 @@ create table variations (
     unique (flag_id, key)
 );
 
+-- References to variations and audiences are checked at commit: deleting a
+-- whole flag or project cascades along several paths in no fixed order. The
+-- API itself refuses to remove a variation or an audience that is in use.
 create table flag_environments (
     flag_id text not null references flags (id) on delete cascade,
     environment_id text not null references environments (id) on delete cascade,
     enabled boolean not null,
-    default_variation_id text not null references variations (id),
+    default_variation_id text not null references variations (id) deferrable initially deferred,
     scheduling_enabled boolean not null,
     scheduled_enable_at timestamptz,
     timezone text not null,
@@ -107,7 +110,7 @@ create index rules_config_idx on rules (flag_id, environment_id);
 
 create table rule_variations (
     rule_id text not null references rules (id) on delete cascade,
-    variation_id text not null references variations (id),
+    variation_id text not null references variations (id) deferrable initially deferred,
     percentage double precision not null,
     sort_order bigint not null,
     primary key (rule_id, variation_id)
@@ -116,7 +119,7 @@ create index rule_variations_variation_idx on rule_variations (variation_id);
 
 create table rule_audiences (
     rule_id text not null references rules (id) on delete cascade,
-    audience_id text not null references audiences (id),
+    audience_id text not null references audiences (id) deferrable initially deferred,
     sort_order bigint not null,
     primary key (rule_id, audience_id)
 );
@@ -128,7 +131,7 @@ create table overrides (
     sort_order bigint not null,
     attribute text not null,
     match_values text not null,
-    variation_id text not null references variations (id),
+    variation_id text not null references variations (id) deferrable initially deferred,
     primary key (flag_id, environment_id, sort_order),
     foreign key (flag_id, environment_id)
         references flag_environments (flag_id, environment_id) on delete cascade

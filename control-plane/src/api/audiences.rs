@@ -251,11 +251,11 @@ async fn update_audience(
     tx.update_audience(&audience)
         .await
         .or_conflict(|| format!("audience `{}` already exists", audience.key))?;
-    touch_users(&mut *tx, &writer, &project.id, &audience.id).await?;
     let change = Change::new("audience.update", "audience", &audience.id);
     writer
         .record(&mut *tx, change.before(&before)?.after(&audience)?)
         .await?;
+    touch_users(&mut *tx, &writer, &project.id, &audience.id).await?;
     tx.commit().await?;
     Ok(reply(audience))
 }

@@ -5,7 +5,7 @@ use super::scope;
 use crate::auth::{need, OrgAccess};
 use crate::error::{ApiError, Result};
 use crate::extract::{Path, Query};
-use crate::store::{AuditEntry, DynStore};
+use crate::store::{AuditEntry, AuditFilter, DynStore};
 use crate::AppState;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
@@ -89,17 +89,15 @@ async fn list_audit_log(
         .transpose()?;
     let mut tx = store.begin().await?;
     scope::org(&mut *tx, &path.org_id).await?;
-    let entries = tx
-        .list_audit(
-            &path.org_id,
-            query.entity_type.as_deref(),
-            query.entity_id.as_deref(),
-            from,
-            to,
-            cursor,
-            i64::from(limit),
-        )
-        .await?;
+    let filter = AuditFilter {
+        entity_type: query.entity_type,
+        entity_id: query.entity_id,
+        from,
+        to,
+        before_seq: cursor,
+        limit: i64::from(limit),
+    };
+    let entries = tx.list_audit(&path.org_id, &filter).await?;
     let next_cursor = (entries.len() == limit as usize)
         .then(|| entries.last().map(|entry| entry.seq.to_string()))
         .flatten();

@@ -1,8 +1,9 @@
 //! A flag's configuration in one environment: read it, change it. Every
 //! change (here, and to rules and overrides) goes through [`ConfigChange`]:
 //! production needs `publishProduction`, archived flags are frozen, the
-//! config row is locked, `If-Match` must name its current version, and the
-//! save bumps the version, marks pending changes and auto-publishes.
+//! config row is locked, `If-Match` must name its current version, the save
+//! bumps the version and marks pending changes, and finishing records the
+//! change before an auto-publishing environment publishes it.
 
 use super::flags::require_not_archived;
 use super::paths::FlagEnvPath;
@@ -118,9 +119,8 @@ impl ConfigChange {
         ProjectData::load(tx, &self.project.id, Some(&self.flag.id)).await
     }
 
-    /// Saves the configuration as its next version with pending changes,
-    /// activates a DRAFT flag the first time it is enabled, and publishes
-    /// an auto-publishing environment.
+    /// Saves the configuration as its next version with pending changes and
+    /// activates a DRAFT flag the first time it is enabled.
     pub async fn save(&mut self, tx: &mut dyn Tx) -> Result<()> {
         self.config.version += 1;
         self.config.has_pending_changes = true;
@@ -131,16 +131,13 @@ impl ConfigChange {
             self.flag.updated_at = self.writer.now;
             tx.update_flag(&self.flag).await?;
         }
-        if self.env.auto_publish {
-            self.env = publish::publish(tx, &self.writer, &self.env).await?;
-            self.config.has_pending_changes = false;
-        }
         Ok(())
     }
 
-    /// Records `action` on the flag, with states tagged by environment under `name`.
-    pub async fn record(
-        &self,
+    /// Records `action` on the flag (states tagged by environment under
+    /// `name`), then publishes the environment if it auto-publishes.
+    pub async fn finish(
+        &mut self,
         tx: &mut dyn Tx,
         action: &str,
         name: &str,
@@ -154,7 +151,12 @@ impl ConfigChange {
         if let Some(state) = after {
             change = change.after(&in_environment(&self.env.id, name, state)?)?;
         }
-        self.writer.record(tx, change).await
+        self.writer.record(tx, change).await?;
+        if self.env.auto_publish {
+            self.env = publish::publish(tx, &self.writer, &self.env).await?;
+            self.config.has_pending_changes = false;
+        }
+        Ok(())
     }
 }
 
@@ -208,9 +210,9 @@ async fn update_config(
     apply(&mut change.config, &data, &change.flag, body)?;
     change.save(&mut *tx).await?;
     let data = change.load(&mut *tx).await?;
-    let after = data.config_view(&change.env, &change.config);
+    let mut after = data.config_view(&change.env, &change.config);
     change
-        .record(
+        .finish(
             &mut *tx,
             "flag.config.update",
             "config",
@@ -218,6 +220,7 @@ async fn update_config(
             Some(&after),
         )
         .await?;
+    after.has_pending_changes = change.config.has_pending_changes;
     tx.commit().await?;
     Ok((etag(change.config.version), reply(after)))
 }

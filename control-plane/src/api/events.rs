@@ -74,14 +74,10 @@ async fn create_event(
     tx.insert_event(&event)
         .await
         .or_conflict(|| format!("event `{}` already exists", event.key))?;
+    let change = Change::new("event.create", "event", &event.id).after(&event)?;
+    writer.record(&mut *tx, change).await?;
     let envs = tx.list_environments(&project.id).await?;
     publish::publish_auto(&mut *tx, &writer, &envs).await?;
-    writer
-        .record(
-            &mut *tx,
-            Change::new("event.create", "event", &event.id).after(&event)?,
-        )
-        .await?;
     tx.commit().await?;
     Ok(created(event))
 }

@@ -229,14 +229,11 @@ async fn create_flag(
         tx.insert_config(&initial_config(&flag, &variations, &env.id, writer.now))
             .await?;
     }
+    let detail = load_detail(&mut *tx, &project.id, &flag.id, writer.now).await?;
+    let change = Change::new("flag.create", "flag", &flag.id).after(&detail)?;
+    writer.record(&mut *tx, change).await?;
     publish::publish_auto(&mut *tx, &writer, &envs).await?;
     let detail = load_detail(&mut *tx, &project.id, &flag.id, writer.now).await?;
-    writer
-        .record(
-            &mut *tx,
-            Change::new("flag.create", "flag", &flag.id).after(&detail)?,
-        )
-        .await?;
     tx.commit().await?;
     Ok(created(detail))
 }
@@ -322,14 +319,10 @@ async fn delete_flag(
     let writer = access.writer();
     let before = load_detail(&mut *tx, &project.id, &flag.id, writer.now).await?;
     tx.delete_flag(&flag.id).await?;
+    let change = Change::new("flag.delete", "flag", &flag.id).before(&before)?;
+    writer.record(&mut *tx, change).await?;
     let envs = tx.list_environments(&project.id).await?;
     publish::publish_auto(&mut *tx, &writer, &envs).await?;
-    writer
-        .record(
-            &mut *tx,
-            Change::new("flag.delete", "flag", &flag.id).before(&before)?,
-        )
-        .await?;
     tx.commit().await?;
     Ok(reply(Deleted::new(flag.id)))
 }
@@ -363,12 +356,13 @@ async fn archive_flag(
         .filter(|env| data.config(&flag.id, &env.id).is_some_and(|c| c.enabled))
         .cloned()
         .collect();
-    publish::publish_auto(&mut *tx, &writer, &active).await?;
     let after = load_detail(&mut *tx, &project.id, &flag.id, writer.now).await?;
     let change = Change::new("flag.archive", "flag", &flag.id)
         .before(&before.base)?
         .after(&after.base)?;
     writer.record(&mut *tx, change).await?;
+    publish::publish_auto(&mut *tx, &writer, &active).await?;
+    let after = load_detail(&mut *tx, &project.id, &flag.id, writer.now).await?;
     tx.commit().await?;
     Ok(reply(after))
 }

@@ -102,7 +102,7 @@ async fn replace_overrides(
         .config_view(&change.env, &change.config)
         .overrides;
     change
-        .record(
+        .finish(
             &mut *tx,
             "flag.overrides.replace",
             "overrides",

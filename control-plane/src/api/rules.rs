@@ -239,7 +239,7 @@ async fn create_rule(
     change.save(&mut *tx).await?;
     let view = load_rule(&mut *tx, &change, &rule.id).await?;
     change
-        .record(
+        .finish(
             &mut *tx,
             "flag.rule.create",
             "rule",
@@ -301,7 +301,7 @@ async fn update_rule(
     change.save(&mut *tx).await?;
     let after = load_rule(&mut *tx, &change, &rule.id).await?;
     change
-        .record(
+        .finish(
             &mut *tx,
             "flag.rule.update",
             "rule",
@@ -330,7 +330,7 @@ async fn delete_rule(
     tx.delete_rule(&rule.id).await?;
     change.save(&mut *tx).await?;
     change
-        .record(
+        .finish(
             &mut *tx,
             "flag.rule.delete",
             "rule",
@@ -384,7 +384,7 @@ async fn reorder_rules(
         .map(|r| data.rule_view(r))
         .collect();
     change
-        .record(
+        .finish(
             &mut *tx,
             "flag.rules.reorder",
             "rules",

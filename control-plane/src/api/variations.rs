@@ -294,12 +294,13 @@ async fn update_variations(
     flag.updated_at = writer.now;
     tx.update_flag(&flag).await?;
     tx.mark_flag_pending(&flag.id, false).await?;
-    publish::publish_auto(&mut *tx, &writer, &data.environments).await?;
     let after = load_detail(&mut *tx, &project.id, &flag.id, writer.now).await?;
     let change = Change::new("flag.variations.update", "flag", &flag.id)
         .before(&before.base.variations)?
         .after(&after.base.variations)?;
     writer.record(&mut *tx, change).await?;
+    publish::publish_auto(&mut *tx, &writer, &data.environments).await?;
+    let after = load_detail(&mut *tx, &project.id, &flag.id, writer.now).await?;
     tx.commit().await?;
     Ok(reply(after))
 }

@@ -4,9 +4,7 @@
 //! where a query says otherwise through `Self::DIALECT.pick(pg, sqlite)`.
 
 use super::records::*;
-use super::text::JsonText;
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 
 /// Expands a query list into the `Tx` trait and its implementations.
 ///
@@ -286,21 +284,19 @@ define_tx! {
         "select count(*) from api_tokens where org_id is null and revoked_at is null";
 
     // -- audit log
-    exec insert_audit(org_id: &str, actor_id: &str, actor_name: &str, action: &str, entity_type: &str,
-        entity_id: &str, before: Option<JsonText<Value>>, after: Option<JsonText<Value>>,
-        at: DateTime<Utc>) -> u64 =
+    exec insert_audit(e: &NewAuditEntry<'_>) -> u64 =
         "insert into audit_log (org_id, actor_id, actor_name, action, entity_type, entity_id,
              before_state, after_state, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-    /// Newest first; `before_seq` is the cursor of the previous page.
-    all list_audit(org_id: &str, entity_type: Option<&str>, entity_id: Option<&str>,
-        from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>, before_seq: Option<i64>,
-        limit: i64) -> Vec<AuditEntry> =
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        [e.org_id, e.actor_id, e.actor_name, e.action, e.entity_type, e.entity_id, &e.before, &e.after,
+         e.created_at];
+    all list_audit(org_id: &str, f: &AuditFilter) -> Vec<AuditEntry> =
         "select * from audit_log
          where org_id = $1 and ($2 is null or entity_type = $2) and ($3 is null or entity_id = $3)
              and ($4 is null or created_at >= $4) and ($5 is null or created_at < $5)
              and ($6 is null or seq < $6)
-         order by seq desc limit $7";
+         order by seq desc limit $7",
+        [org_id, &f.entity_type, &f.entity_id, f.from, f.to, f.before_seq, f.limit];
 
     // -- settings
     scalar_opt get_setting(key: &str) -> Option<String> = "select value from settings where key = $1";

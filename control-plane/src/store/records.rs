@@ -249,3 +249,29 @@ pub struct AuditEntry {
     pub after_state: Option<JsonText<Value>>,
     pub created_at: DateTime<Utc>,
 }
+
+/// An audit entry to append; the database assigns its `seq`.
+#[derive(Debug)]
+pub struct NewAuditEntry<'a> {
+    pub org_id: &'a str,
+    pub actor_id: &'a str,
+    pub actor_name: &'a str,
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    pub before: Option<JsonText<Value>>,
+    pub after: Option<JsonText<Value>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Which audit entries to list, newest first.
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Only entries older than this sequence number (the page cursor).
+    pub before_seq: Option<i64>,
+    pub limit: i64,
+}

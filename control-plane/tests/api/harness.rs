@@ -360,13 +360,7 @@ fn redact_into(value: &Value, key: Option<&str>, ids: &mut Vec<String>) -> Value
         Value::Array(items) => {
             Value::Array(items.iter().map(|v| redact_into(v, key, ids)).collect())
         }
-        Value::String(text) if is_generated_id(text) => {
-            let index = ids.iter().position(|id| id == text).unwrap_or_else(|| {
-                ids.push(text.clone());
-                ids.len() - 1
-            });
-            Value::String(format!("[id:{}]", index + 1))
-        }
+        Value::String(text) if is_generated_id(text) => Value::String(placeholder(text, ids)),
         Value::String(text) if text.starts_with("hly_") => Value::String("[secret]".into()),
         Value::String(text) if text.starts_with("sdk_") => Value::String("[sdkKey]".into()),
         _ if matches!(
@@ -380,8 +374,39 @@ fn redact_into(value: &Value, key: Option<&str>, ids: &mut Vec<String>) -> Value
             Value::String(format!("[{}]", key.unwrap_or_default()))
         }
         Value::Number(_) if key == Some("id") => Value::String("[seq]".into()),
+        // Ids quoted inside messages (`var_…` is not a variation) too.
+        Value::String(text) => Value::String(redact_words(text, ids)),
         other => other.clone(),
     }
+}
+
+fn placeholder(id: &str, ids: &mut Vec<String>) -> String {
+    let index = ids.iter().position(|known| known == id).unwrap_or_else(|| {
+        ids.push(id.to_owned());
+        ids.len() - 1
+    });
+    format!("[id:{}]", index + 1)
+}
+
+/// Replaces every generated id among the words (runs of `[a-z0-9_]`) of `text`.
+fn redact_words(text: &str, ids: &mut Vec<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if is_generated_id(&word) {
+            out.push_str(&placeholder(&word, ids));
+        } else {
+            out.push_str(&word);
+        }
+        word.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
 }
 
 /// `prefix_` followed by 16 characters of Halyard's base32 alphabet.

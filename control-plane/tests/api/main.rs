@@ -3,11 +3,24 @@
 
 mod harness;
 
+mod audiences;
+mod audit;
 mod auth;
 mod bad_input;
+mod concurrency;
+mod configs;
+mod demo;
 mod environments;
+mod events;
 mod fixtures;
+mod flags;
 mod health;
+mod isolation;
+mod openapi;
 mod orgs;
+mod overrides;
 mod projects;
+mod restart;
+mod rules;
 mod tokens;
+mod variations;
