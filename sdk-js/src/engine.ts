@@ -155,6 +155,7 @@ export class Engine {
   private names: string[];
   private sources: number[];
   private written: unknown[];
+  private textEnds: number[]; // where the text ends after each slot, as last written
   private invalidContext = false;
 
   // Views of the evaluator's buffers in linear memory; re-created when memory grows.
@@ -184,6 +185,7 @@ export class Engine {
     this.names = meta.attributes;
     this.sources = this.names.map((n) => (n === 'key' ? FROM_KEY : n === 'appVersion' ? FROM_APP_VERSION : FROM_ATTRIBUTES));
     this.written = this.names.map(() => undefined);
+    this.textEnds = this.names.map(() => 0);
     this.bind();
   }
 
@@ -223,17 +225,25 @@ export class Engine {
       if (attributes === INVALID) return;
       const top = ctx as Record<string, unknown>;
       const { names, sources, written } = this;
-      let changed = false;
+      // One pass: slots before the first changed one keep their text; from
+      // there on every slot is written again (the text is contiguous).
+      let at = -1;
       for (let i = 0; i < names.length; i++) {
         const source = sources[i];
         let value = source === FROM_KEY ? top.key : source === FROM_APP_VERSION ? top.appVersion : undefined;
         if (value == null && attributes !== undefined) value = attributes[names[i]];
-        if (value !== written[i]) {
-          written[i] = value;
-          changed = true;
+        if (at < 0) {
+          if (value === written[i]) continue;
+          if (this.bytes.byteLength === 0) this.bind();
+          at = i === 0 ? 0 : this.textEnds[i - 1];
         }
+        written[i] = value;
+        at = this.writeSlot(i, value, at);
       }
-      if (changed) this.writeSlots();
+      if (at >= 0) {
+        this.pendingText = at;
+        this.generation++;
+      }
     } catch {
       this.invalidContext = true;
       this.written.fill(INVALID);
@@ -406,40 +416,34 @@ export class Engine {
     };
   }
 
-  /** Copies the written values into the slots (UTF-8); the next evaluation commits them. */
-  private writeSlots(): void {
-    if (this.bytes.byteLength === 0) this.bind();
-    let { kinds, spans, numbers, bytes } = this;
-    let at = 0;
-    for (let i = 0; i < this.names.length; i++) {
-      const value = this.written[i];
-      if (typeof value === 'string') {
-        const len = value.length;
-        if (at + 3 * len > bytes.length) {
-          this.ev.reserve(2 * (at + 3 * len));
-          this.bind();
-          ({ kinds, spans, numbers, bytes } = this);
-        }
-        // A plain copy while the text is ASCII (most attribute values); encodeInto for the rest.
-        let j = 0;
-        for (let c = 0; j < len && (c = value.charCodeAt(j)) < 0x80; j++) bytes[at + j] = c;
-        const end = j === len ? at + len : at + j + encoder.encodeInto(value.slice(j), bytes.subarray(at + j)).written;
-        kinds[i] = STRING;
-        spans[2 * i] = at;
-        spans[2 * i + 1] = end - at;
-        at = end;
-      } else if (typeof value === 'number') {
-        kinds[i] = NUMBER;
-        numbers[i] = value;
-      } else if (typeof value === 'boolean') {
-        kinds[i] = BOOLEAN;
-        numbers[i] = value ? 1 : 0;
-      } else {
-        kinds[i] = 0;
+  /** Writes slot `i` (strings as UTF-8 at `at`); returns where the text continues. */
+  private writeSlot(i: number, value: unknown, at: number): number {
+    if (typeof value === 'string') {
+      const len = value.length;
+      if (at + 3 * len > this.bytes.length) {
+        this.ev.reserve(2 * (at + 3 * len));
+        this.bind();
       }
+      const bytes = this.bytes;
+      // A plain copy while the text is ASCII (most attribute values); encodeInto for the rest.
+      let j = 0;
+      for (let c = 0; j < len && (c = value.charCodeAt(j)) < 0x80; j++) bytes[at + j] = c;
+      const end = j === len ? at + len : at + j + encoder.encodeInto(value.slice(j), bytes.subarray(at + j)).written;
+      this.kinds[i] = STRING;
+      this.spans[2 * i] = at;
+      this.spans[2 * i + 1] = end - at;
+      at = end;
+    } else if (typeof value === 'number') {
+      this.kinds[i] = NUMBER;
+      this.numbers[i] = value;
+    } else if (typeof value === 'boolean') {
+      this.kinds[i] = BOOLEAN;
+      this.numbers[i] = value ? 1 : 0;
+    } else {
+      this.kinds[i] = 0;
     }
-    this.pendingText = at;
-    this.generation++;
+    this.textEnds[i] = at;
+    return at;
   }
 
   /** (Re-)creates the views; needed whenever memory grew and detached the old buffer. */

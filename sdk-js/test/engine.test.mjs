@@ -106,6 +106,30 @@ test('a changed context is re-evaluated; an unchanged one is not re-copied', () 
   engine.free();
 });
 
+test('changing one attribute at a time rewrites exactly what evaluation then reads', () => {
+  const json = datafile(
+    ['a', 'b', 'c', 'd'].map((attr) => flag(`has-${attr}`, [rule(`r-${attr}`, [attr])])),
+    ['a', 'b', 'c', 'd'].map((attr) => audience(attr, { attribute: attr, op: 'endsWith', value: '!' })),
+  );
+  const engine = mustLoad(json);
+  const raw = loadEvaluator(json);
+  const texts = ['x!', 'longer text!', 'é!', '', 'no', 7, true, '東京!', 'plain'];
+  const ctx = { key: 'k', attributes: { a: 'x!', b: 'y', c: 'z!', d: 'w' } };
+  let seed = 1;
+  for (let step = 0; step < 300; step++) {
+    seed = (seed * 48271) % 2147483647;
+    const attr = 'abcd'[seed % 4];
+    ctx.attributes = { ...ctx.attributes, [attr]: texts[(seed >> 3) % texts.length] };
+    engine.setContext(ctx);
+    const expected = JSON.parse(raw.evaluateAll(JSON.stringify(ctx), 0));
+    for (const key of engine.flagKeys()) {
+      assert.equal(engine.evaluate(key).value, expected[key].value, `step ${step}: ${key} for ${JSON.stringify(ctx)}`);
+    }
+  }
+  raw.free();
+  engine.free();
+});
+
 test('top-level key and appVersion shadow attributes; userId falls back to key', () => {
   const json = datafile(
     [flag('k', [rule('r-k', ['k'])]), flag('v', [rule('r-v', ['v'])]), flag('uid', [rule('r-uid', ['uid'])])],
