@@ -30,7 +30,7 @@ export interface Context {
   attributes?: Record<string, string | number | boolean>;
 }
 
-/** The full result of one evaluation. */
+/** The full result of one evaluation. Successful results are frozen and shared between calls. */
 export interface EvaluationDetails<T = Value> {
   readonly flagKey: string;
   readonly value: T;
@@ -138,6 +138,7 @@ export class Engine {
   private clock: boolean[];
   private anyClock: boolean;
   private reasons: Reason[];
+  private detailCache: (Map<number, EvaluationDetails> | undefined)[];
   private errorCodes: ErrorCode[];
   private lastKey: string | undefined = undefined;
   private lastIndex = -1;
@@ -179,6 +180,7 @@ export class Engine {
     this.clock = meta.flags.map((f) => f.clock);
     this.anyClock = this.clock.includes(true);
     this.reasons = meta.reasons;
+    this.detailCache = this.keys.map(() => undefined);
     this.errorCodes = meta.errorCodes;
     this.cached = new Int32Array(this.keys.length);
     this.cachedAt = new Float64Array(this.keys.length);
@@ -399,7 +401,16 @@ export class Engine {
     return r >= 0 ? ((r >>> 11) & 0x3ff) - 1 : this.wideResult()[1];
   }
 
+  /** The details of packed result `r`: shared and frozen per flag and result, except errors (they carry the caller's default). */
   private details<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
+    if (r < 0 || (r & ERROR_BITS) !== 0) return this.decode(i, r, defaultValue);
+    const cache = (this.detailCache[i] ??= new Map());
+    let details = cache.get(r);
+    if (details === undefined) cache.set(r, (details = Object.freeze(this.decode(i, r, null))));
+    return details;
+  }
+
+  private decode<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
     const low = this.lowBits(r);
     const variation = this.variationIndex(r);
     const rule = r >= 0 ? (r >>> 21) - 1 : this.wideResult()[2];
