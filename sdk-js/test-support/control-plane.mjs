@@ -140,7 +140,7 @@ function expectStatus(what, response, ...expected) {
  * Creates an organization through the management API (its default project
  * `default` and auto-publishing environment `production` come with it) and
  * returns helpers for it: `sdkKey`, `createFlag(body)`, `createBooleanFlag(key)`,
- * `setEnabled(flagKey, enabled)` (auto-publishes a new revision),
+ * `setEnabled(flagKey, enabled)` (auto-publishes a new revision and waits until it is served),
  * `environment()` and `get(path)` under the project.
  */
 export async function seedOrganization(cp, orgId = `org-${Math.random().toString(36).slice(2, 8)}`) {
@@ -166,8 +166,17 @@ export async function seedOrganization(cp, orgId = `org-${Math.random().toString
       ];
       return this.createFlag({ name: key, key, type: 'BOOLEAN', variations, defaultVariationKey: 'off' });
     },
+    /** Toggles the flag in production, then waits until the served datafile shows it (publishing may lag the write). */
     async setEnabled(flagKey, enabled) {
-      return expectStatus(`toggle ${flagKey}`, await cp.api('PATCH', `${project}/flags/${flagKey}/envs/production`, { enabled }), 200);
+      const config = expectStatus(`toggle ${flagKey}`, await cp.api('PATCH', `${project}/flags/${flagKey}/envs/production`, { enabled }), 200);
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const response = await fetch(`${cp.baseUrl}/api/sdk/datafile/${sdkKey}`);
+        const served = response.ok ? (await response.json()).flags.find((f) => f.key === flagKey) : undefined;
+        if (served?.enabled === enabled) return config;
+        if (Date.now() > deadline) throw new Error(`the datafile did not show ${flagKey} enabled=${enabled} within 5 s (last answer ${response.status})`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async get(path) {
       return expectStatus(`GET ${path}`, await cp.api('GET', `${project}${path}`), 200);

@@ -59,7 +59,7 @@ test('Deno follows a toggle on a running control plane through the stream', asyn
     await org.createBooleanFlag('deno_flag');
     await org.setEnabled('deno_flag', false);
     const run = runDeno(['live', cp.baseUrl, org.sdkKey, 'deno_flag'], [`--allow-read=${SDK}`, `--allow-net=127.0.0.1:${cp.port}`], (line) => {
-      if (line.phase === 'ready') org.setEnabled('deno_flag', true);
+      if (line.phase === 'ready') org.setEnabled('deno_flag', true).catch((error) => console.error(error));
     });
     const { code, lines, stderr } = await run;
     assert.equal(code, 0, stderr);
