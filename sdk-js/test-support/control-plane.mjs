@@ -141,7 +141,7 @@ function expectStatus(what, response, ...expected) {
  * `default` and auto-publishing environment `production` come with it) and
  * returns helpers for it: `sdkKey`, `createFlag(body)`, `createBooleanFlag(key)`,
  * `setEnabled(flagKey, enabled)` (auto-publishes a new revision and waits until it is served),
- * `environment()` and `get(path)` under the project.
+ * `createEvent(key, type)`, `results(flagKey)`, and `get(path)` under the project.
  */
 export async function seedOrganization(cp, orgId = `org-${Math.random().toString(36).slice(2, 8)}`) {
   expectStatus('create organization', await cp.api('POST', '/api/orgs', { id: orgId, name: `SDK tests ${orgId}` }), 200, 201);
@@ -177,6 +177,18 @@ export async function seedOrganization(cp, orgId = `org-${Math.random().toString
         if (Date.now() > deadline) throw new Error(`the datafile did not show ${flagKey} enabled=${enabled} within 5 s (last answer ${response.status})`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+    },
+    /** Creates a project event (`CONVERSION` or `NUMERIC`) that `track` may send. */
+    async createEvent(key, type) {
+      return expectStatus(`create event ${key}`, await cp.api('POST', `${project}/flag-events`, { name: key, key, description: 'SDK tests', type }), 200, 201);
+    },
+    /** The flag's production results by variation key: { evaluations, impressions, exposedUsers, events: { [eventKey]: … } }. */
+    async results(flagKey) {
+      const body = expectStatus(`results of ${flagKey}`, await cp.api('GET', `${project}/flags/${flagKey}/results?environment=production`), 200);
+      const [environment] = body.environments;
+      return Object.fromEntries(
+        (environment?.variations ?? []).map((v) => [v.variation, { ...v, events: Object.fromEntries(v.events.map((e) => [e.eventKey, e])) }]),
+      );
     },
     async get(path) {
       return expectStatus(`GET ${path}`, await cp.api('GET', `${project}${path}`), 200);

@@ -16,6 +16,7 @@ before(async () => {
   cp = await startControlPlane();
   org = await seedOrganization(cp);
   for (const key of ['page_flag', 'playground_flag', 'beacon_flag']) await org.createBooleanFlag(key);
+  await org.createEvent('purchase', 'NUMERIC');
   await org.setEnabled('beacon_flag', true);
 });
 
@@ -96,6 +97,8 @@ test('queued events leave with sendBeacon (text/plain, no preflight) when the pa
         ],
       );
       assert.ok(!proxy.requests.some((r) => r.method === 'OPTIONS' && r.path === '/api/sdk/events'), 'no CORS preflight for events');
+      const { on } = await org.results('beacon_flag');
+      assert.deepEqual([on.impressions, on.evaluations, on.events.purchase.conversions], [1, 1, 1]);
     });
   } finally {
     await proxy.close();

@@ -26,6 +26,7 @@ before(async () => {
   cp = await startControlPlane();
   org = await seedOrganization(cp);
   for (const key of ['poll_flag', 'stream_flag', 'restart_flag', 'proxy_flag', 'events_flag']) await org.createBooleanFlag(key);
+  await org.createEvent('purchase', 'NUMERIC');
   await org.setEnabled('poll_flag', false);
 });
 
@@ -103,7 +104,7 @@ test('a heartbeat is recorded after the fetch, with the SDK type and version', a
   assert.equal(entry.sdkVersion, '0.1.0');
 });
 
-test('impressions, counts and track events are posted and accepted', async () => {
+test('impressions, counts and track events are recorded by the control plane', async () => {
   await org.setEnabled('events_flag', true);
   const network = recordingFetch();
   const c = client({ pollIntervalMs: 0, flushIntervalMs: 0, fetch: network.fetch, context: { key: 'buyer-1' } });
@@ -118,6 +119,9 @@ test('impressions, counts and track events are posted and accepted', async () =>
   assert.equal(posts.length, 1);
   assert.equal(posts[0].status, 202);
   assert.equal(c.stats().queuedEvents, 0);
+  const { on } = await org.results('events_flag');
+  assert.deepEqual([on.evaluations, on.impressions, on.exposedUsers], [3, 1, 1]);
+  assert.deepEqual([on.events.purchase.convertedUsers, on.events.purchase.conversions, on.events.purchase.mean], [1, 1, 42]);
 });
 
 test('keeps serving the last good datafile while the server is down, and recovers when it is back', async () => {
