@@ -10,8 +10,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SDK = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Serves the SDK's dist/ at /dist/, the test pages at /pages/, the playground
- * at /playground/ (its SDK at /playground/sdk/) plus `extraMounts`, opens
+ * Serves the SDK's dist/ at /dist/ and the test pages at /pages/ plus `extraMounts`, opens
  * Chromium, and calls `fn({ page, origin })`; cleans everything up after.
  */
 export async function withBrowser(fn, extraMounts = {}) {
@@ -22,8 +21,6 @@ export async function withBrowser(fn, extraMounts = {}) {
   const server = await serveStatic({
     '/dist/': path.join(SDK, 'dist'),
     '/pages/': path.join(SDK, 'test-support', 'pages'),
-    '/playground/sdk/': path.join(SDK, 'dist'),
-    '/playground': path.join(SDK, 'playground'), // also /playground without a slash, as the control plane serves it
     ...extraMounts,
   });
   const profile = mkdtempSync(path.join(os.tmpdir(), 'halyard-chromium-'));

@@ -66,6 +66,7 @@ export async function startControlPlane() {
         HALYARD_BIND: `127.0.0.1:${port}`,
         HALYARD_ADMIN_TOKEN: adminToken,
         HALYARD_DEMO: '0',
+        HALYARD_SDK_DIR: path.join(REPO, 'sdk-js'), // the playground it serves is this package's
         RUST_LOG: process.env.RUST_LOG ?? 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
