@@ -6,7 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { OpenFeature, ProviderEvents } from '@openfeature/web-sdk';
 import { createClient } from '../dist/index.js';
+import { HalyardProvider } from '../dist/openfeature.js';
 import { seedOrganization, startControlPlane } from '../test-support/control-plane.mjs';
 import { startFaultProxy } from '../test-support/fault-proxy.mjs';
 import { nextEvent, recordingFetch, waitFor } from '../test-support/wait.mjs';
@@ -25,12 +27,13 @@ function client(options) {
 before(async () => {
   cp = await startControlPlane();
   org = await seedOrganization(cp);
-  for (const key of ['poll_flag', 'stream_flag', 'restart_flag', 'proxy_flag', 'events_flag']) await org.createBooleanFlag(key);
+  for (const key of ['poll_flag', 'stream_flag', 'restart_flag', 'proxy_flag', 'events_flag', 'of_flag']) await org.createBooleanFlag(key);
   await org.createEvent('purchase', 'NUMERIC');
   await org.setEnabled('poll_flag', false);
 });
 
 after(async () => {
+  await OpenFeature.close();
   await Promise.all(clients.map((c) => c.close()));
   await cp?.dispose();
 });
@@ -188,4 +191,17 @@ test('a Node process exits by itself after close(), having sent its events', asy
   assert.ok(Date.now() - started < 8_000, `the process took ${Date.now() - started} ms to exit`);
   const report = JSON.parse(output.split('\n').find((line) => line.startsWith('{')));
   assert.equal(report.eventsAccepted, true, output);
+});
+
+test('the OpenFeature provider reports a toggle as PROVIDER_CONFIGURATION_CHANGED', async () => {
+  await OpenFeature.setContext({ targetingKey: 'of-user' });
+  await OpenFeature.setProviderAndWait(new HalyardProvider({ sdkKey: org.sdkKey, baseUrl: cp.baseUrl, stream: true, pollIntervalMs: 0 }));
+  const of = OpenFeature.getClient();
+  assert.deepEqual([of.getBooleanValue('of_flag', true), of.getBooleanDetails('of_flag', true).reason], [false, 'DISABLED']);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the stream's first event
+  const changed = new Promise((resolve) => of.addHandler(ProviderEvents.ConfigurationChanged, resolve));
+  await org.setEnabled('of_flag', true);
+  const details = await changed;
+  assert.ok(details.flagsChanged.includes('of_flag'), JSON.stringify(details));
+  assert.deepEqual([of.getBooleanValue('of_flag', false), of.getBooleanDetails('of_flag', false).variant], [true, 'on']);
 });
