@@ -79,7 +79,7 @@ export class HalyardClient {
   private lastError: HalyardError | undefined;
 
   /** Use `createClient`; this constructor is the entry points' shared implementation. */
-  constructor(options: ClientOptions, private readonly runtime: Runtime) {
+  constructor(options: ClientOptions, runtime: Runtime) {
     this.options = resolveOptions(options);
     this.context = this.options.context;
     const { baseUrl, sdkKey } = this.options;
@@ -307,7 +307,8 @@ export class HalyardClient {
       this.emitter.emit('ready', undefined);
       return true;
     }
-    const flagKeys = changedFlags(previous.evaluateAll(), loaded.evaluateAll());
+    const now = this.options.clock?.();
+    const flagKeys = changedFlags(previous.evaluateAll(now), loaded.evaluateAll(now));
     const previousRevision = previous.revision;
     previous.free();
     if (flagKeys.length > 0 || previousRevision !== loaded.revision) {
