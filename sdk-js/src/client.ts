@@ -91,6 +91,7 @@ export class HalyardClient {
         sdkType: runtime.sdkType,
         sdkVersion: SDK_VERSION,
         timeoutMs: this.options.requestTimeoutMs,
+        browserCache: typeof (globalThis as { document?: unknown }).document !== 'undefined',
       });
       if (this.options.sendEvents) {
         this.reporter = new Reporter({

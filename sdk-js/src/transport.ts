@@ -17,6 +17,8 @@ export interface TransportOptions {
   sdkVersion: string;
   /** Per-request limit for everything but the stream. */
   timeoutMs: number;
+  /** Revalidate through the browser's HTTP cache instead of sending If-None-Match (pages only). */
+  browserCache: boolean;
 }
 
 /** The four public SDK endpoints (datafile, stream, heartbeat, events) for one sdkKey. */
@@ -42,15 +44,25 @@ export class Transport {
     return this.options.fetch;
   }
 
-  /** Fetches the datafile, conditionally on `etag`. Throws HalyardError('datafile') on failure. */
+  /**
+   * Fetches the datafile, conditionally on `etag`. Throws HalyardError('datafile') on failure.
+   *
+   * In a page, the browser's HTTP cache does the revalidation (`cache:
+   * 'no-cache'` sends its own If-None-Match): a request without custom
+   * headers needs no CORS preflight. Elsewhere there is no HTTP cache, so the
+   * header is ours. Either way an unchanged ETag reads as a 304.
+   */
   async fetchDatafile(etag: string | null, signal: AbortSignal): Promise<DatafileResponse> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    // A conditional header set by us also makes browsers bypass their HTTP
-    // cache (Fetch spec), so a 304 reaches us instead of a cached 200.
-    if (etag) headers['if-none-match'] = etag;
-    return this.request('datafile', this.datafileUrl, { headers }, signal, async (response) => {
-      if (response.status === 304) return { status: 304 };
-      return { status: 200, body: await response.text(), etag: response.headers.get('etag') };
+    const init: RequestInit = { headers: { accept: 'application/json' } };
+    if (this.options.browserCache) init.cache = 'no-cache';
+    else if (etag) init.headers = { accept: 'application/json', 'if-none-match': etag };
+    return this.request('datafile', this.datafileUrl, init, signal, async (response) => {
+      const responseEtag = response.headers.get('etag');
+      if (response.status === 304 || (etag !== null && responseEtag === etag)) {
+        await discardBody(response);
+        return { status: 304 };
+      }
+      return { status: 200, body: await response.text(), etag: responseEtag };
     });
   }
 

@@ -10,14 +10,22 @@ import { createServer, request as httpRequest } from 'node:http';
  * responses: 'pass' (default), 'html' (a captive-portal page, no ETag) or
  * 'schema' (valid JSON of an unknown schemaVersion, upstream ETag kept).
  * Everything else, streams included, passes through untouched.
- * `proxy.requests` lists { method, path, contentType, fetchMode, body, status } of every
+ * `proxy.requests` lists { method, path, contentType, ifNoneMatch, fetchMode, body, status } of every
  * request (body for POSTs only).
  */
 export async function startFaultProxy(upstream) {
   const target = new URL(upstream);
   const proxy = { mode: 'pass', damaged: 0, requests: [] };
   const server = createServer((req, res) => {
-    const record = { method: req.method, path: req.url, contentType: req.headers['content-type'] ?? null, fetchMode: req.headers['sec-fetch-mode'] ?? null, body: null, status: null };
+    const record = {
+      method: req.method,
+      path: req.url,
+      contentType: req.headers['content-type'] ?? null,
+      ifNoneMatch: req.headers['if-none-match'] ?? null,
+      fetchMode: req.headers['sec-fetch-mode'] ?? null,
+      body: null,
+      status: null,
+    };
     proxy.requests.push(record);
     if (req.method === 'POST') {
       const chunks = [];

@@ -15,7 +15,7 @@ let org;
 before(async () => {
   cp = await startControlPlane();
   org = await seedOrganization(cp);
-  for (const key of ['page_flag', 'playground_flag', 'beacon_flag']) await org.createBooleanFlag(key);
+  for (const key of ['page_flag', 'poll_page_flag', 'playground_flag', 'beacon_flag']) await org.createBooleanFlag(key);
   await org.createEvent('purchase', 'NUMERIC');
   await org.setEnabled('beacon_flag', true);
 });
@@ -37,6 +37,26 @@ test('a page reacts to a toggle through the stream', async () => {
     assert.deepEqual(await page.evaluate(() => window.halyardErrors), []);
     assert.deepEqual(pageErrors, []);
   });
+});
+
+test('a page polls through the browser cache: 304s, no CORS preflight, then the toggle', async () => {
+  const proxy = await startFaultProxy(cp.baseUrl);
+  try {
+    await withBrowser(async ({ page, origin }) => {
+      const query = new URLSearchParams({ baseUrl: proxy.baseUrl, sdkKey: org.sdkKey, stream: '0', poll: '200' });
+      await page.goto(`${origin}/pages/flags.html?${query}`);
+      await page.waitForFunction(() => document.getElementById('out').dataset.revision);
+      const polls = () => proxy.requests.filter((r) => r.path.startsWith('/api/sdk/datafile/'));
+      await waitFor(() => polls().filter((r) => r.status === 304).length >= 2, { message: 'two 304 polls' });
+      assert.equal(polls()[0].ifNoneMatch, null);
+      assert.ok(polls().slice(1).every((r) => r.ifNoneMatch !== null), 'the browser revalidates with its cached ETag');
+      assert.ok(!polls().some((r) => r.method === 'OPTIONS'), 'no preflight for the datafile');
+      await org.setEnabled('poll_page_flag', true);
+      await page.waitForFunction(() => JSON.parse(document.getElementById('out').textContent).values?.poll_page_flag === true, null, { timeout: 5_000 });
+    });
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('the playground served by the control plane lists every flag and updates live', async () => {
