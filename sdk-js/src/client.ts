@@ -77,6 +77,7 @@ export class HalyardClient {
   private refreshAgain = false;
   private closing: Promise<void> | undefined;
   private lastError: HalyardError | undefined;
+  private removeOnlineListener: (() => void) | undefined;
 
   /** Use `createClient`; this constructor is the entry points' shared implementation. */
   constructor(options: ClientOptions, runtime: Runtime) {
@@ -273,6 +274,16 @@ export class HalyardClient {
     this.requestRefresh();
     if (this.options.stream) this.startStream(this.transport);
     this.reporter?.start();
+    this.refreshWhenBackOnline();
+  }
+
+  /** In a page, a connection coming back triggers a fetch at once instead of after the backoff. */
+  private refreshWhenBackOnline(): void {
+    const win = globalThis as unknown as Partial<Window>;
+    if (typeof (globalThis as { document?: unknown }).document === 'undefined' || !win.addEventListener) return;
+    const onOnline = () => this.requestRefresh();
+    win.addEventListener('online', onOnline);
+    this.removeOnlineListener = () => win.removeEventListener?.('online', onOnline);
   }
 
   private startStream(transport: Transport): void {
@@ -364,6 +375,7 @@ export class HalyardClient {
 
   private async shutDown(): Promise<void> {
     this.pollTimer.cancel();
+    this.removeOnlineListener?.();
     this.lifecycle.abort();
     await this.stream?.stop();
     await this.initialized;

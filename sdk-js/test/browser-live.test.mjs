@@ -15,7 +15,7 @@ let org;
 before(async () => {
   cp = await startControlPlane();
   org = await seedOrganization(cp);
-  for (const key of ['page_flag', 'poll_page_flag', 'playground_flag', 'beacon_flag']) await org.createBooleanFlag(key);
+  for (const key of ['page_flag', 'poll_page_flag', 'offline_flag', 'playground_flag', 'beacon_flag']) await org.createBooleanFlag(key);
   await org.createEvent('purchase', 'NUMERIC');
   await org.setEnabled('beacon_flag', true);
 });
@@ -57,6 +57,21 @@ test('a page polls through the browser cache: 304s, no CORS preflight, then the 
   } finally {
     await proxy.close();
   }
+});
+
+test('offline, a page keeps the last good values; back online, it fetches at once', async () => {
+  await withBrowser(async ({ page, context, origin }) => {
+    const query = new URLSearchParams({ baseUrl: cp.baseUrl, sdkKey: org.sdkKey, stream: '0', poll: '600000' });
+    await page.goto(`${origin}/pages/flags.html?${query}`);
+    await page.waitForFunction(() => document.getElementById('out').dataset.revision);
+    await context.setOffline(true);
+    await org.setEnabled('offline_flag', true);
+    const offline = await page.evaluate(() => window.halyard.evaluate('offline_flag'));
+    assert.deepEqual([offline.value, offline.reason], [false, 'DISABLED'], 'the last good datafile answers');
+    await context.setOffline(false);
+    // The next poll is ten minutes away: only the online event can bring the change this soon.
+    await page.waitForFunction(() => JSON.parse(document.getElementById('out').textContent).values?.offline_flag === true, null, { timeout: 5_000 });
+  });
 });
 
 test('the playground served by the control plane lists every flag and updates live', async () => {
