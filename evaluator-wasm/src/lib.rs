@@ -100,9 +100,9 @@ impl Evaluator {
 
     /// Evaluates `key` for a context given as JSON: the result object as JSON.
     pub fn evaluate(&self, key: &str, context: &str, now: f64) -> String {
-        let json = match serde_json::from_str::<Context>(context) {
-            Ok(ctx) => serde_json::to_string(&self.compiled.evaluate(key, &ctx, now as i64)),
-            Err(_) => serde_json::to_string(&Evaluation::error(key, ErrorCode::InvalidContext)),
+        let json = match self.slots_of(context) {
+            Some(slots) => serde_json::to_string(&self.compiled.evaluate(key, &slots, now as i64)),
+            None => serde_json::to_string(&Evaluation::error(key, ErrorCode::InvalidContext)),
         };
         json.unwrap_or_default()
     }
@@ -110,9 +110,9 @@ impl Evaluator {
     /// Evaluates every flag for a context given as JSON: `{ flagKey: result }`.
     #[wasm_bindgen(js_name = evaluateAll)]
     pub fn evaluate_all(&self, context: &str, now: f64) -> String {
-        let evaluations = match serde_json::from_str::<Context>(context) {
-            Ok(ctx) => self.compiled.evaluate_all(&ctx, now as i64),
-            Err(_) => self
+        let evaluations = match self.slots_of(context) {
+            Some(slots) => self.compiled.evaluate_all(&slots, now as i64),
+            None => self
                 .compiled
                 .datafile()
                 .flags
@@ -127,6 +127,16 @@ impl Evaluator {
 }
 
 impl Evaluator {
+    /// A context JSON as slots (so one copy of the evaluator serves both
+    /// paths), or `None` when it is not a valid context.
+    fn slots_of(&self, context: &str) -> Option<Slots> {
+        let ctx = serde_json::from_str::<Context>(context).ok()?;
+        Some(Slots::from_attributes(
+            self.compiled.attribute_names(),
+            &ctx,
+        ))
+    }
+
     fn commit(&mut self, text_len: i32) {
         if let Ok(len) = usize::try_from(text_len) {
             self.slots.commit(len);
@@ -186,7 +196,7 @@ impl<'a> From<&'a evaluator_core::Flag> for FlagMetadata<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use evaluator_core::{AttrValue, Attributes};
+    use evaluator_core::Attributes;
     use serde_json::json;
 
     const DATAFILE: &str = r#"{
@@ -207,11 +217,7 @@ mod tests {
         let names = evaluator.compiled.attribute_names().to_vec();
         let mut at = 0;
         for (id, name) in names.iter().enumerate() {
-            let value = ctx.get(0, name);
-            evaluator.slots.write(id, value, at);
-            if let Some(AttrValue::Str(s)) = value {
-                at += s.len();
-            }
+            at = evaluator.slots.write(id, ctx.get(0, name), at);
         }
         evaluator.commit(at as i32);
     }

@@ -70,16 +70,31 @@ impl Slots {
         }
     }
 
-    /// What JS does, for native tests: writes one slot (its text at `at`).
-    #[cfg(test)]
-    pub fn write(&mut self, id: usize, value: Option<AttrValue<'_>>, at: usize) {
+    /// Slots holding `ctx`, committed: the JSON entry points evaluate
+    /// through the same code as the hot path instead of a second copy of the
+    /// evaluator monomorphized for another context type.
+    pub fn from_attributes(names: &[String], ctx: &impl Attributes) -> Self {
+        let mut slots = Slots::new(names.len());
+        let mut at = 0;
+        for (id, name) in names.iter().enumerate() {
+            let value = AttrId::try_from(id).ok().and_then(|id| ctx.get(id, name));
+            at = slots.write(id, value, at);
+        }
+        slots.commit(at);
+        slots
+    }
+
+    /// What JS does: writes slot `id` (a string at `at`); returns where the text continues.
+    pub fn write(&mut self, id: usize, value: Option<AttrValue<'_>>, at: usize) -> usize {
+        let mut end = at;
         self.kinds[id] = match value {
             None => 0,
             Some(AttrValue::Str(s)) => {
-                self.reserve(at + s.len());
-                self.bytes[at..at + s.len()].copy_from_slice(s.as_bytes());
-                self.spans[2 * id] = at as u32;
-                self.spans[2 * id + 1] = s.len() as u32;
+                end = at + s.len();
+                self.reserve(end);
+                self.bytes[at..end].copy_from_slice(s.as_bytes());
+                self.spans[2 * id] = u32::try_from(at).unwrap_or(u32::MAX);
+                self.spans[2 * id + 1] = u32::try_from(s.len()).unwrap_or(u32::MAX);
                 STRING
             }
             Some(AttrValue::Num(n)) => {
@@ -91,6 +106,7 @@ impl Slots {
                 BOOLEAN
             }
         };
+        end
     }
 }
 
