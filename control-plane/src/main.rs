@@ -12,7 +12,9 @@ async fn main() -> ExitCode {
     // Logs go to stderr so stdout carries only the one-time token banner.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // With stderr closed, logging must not turn into a panic of its own.
+        .log_internal_errors(false);
     match config.log_format {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().init(),

@@ -7,6 +7,7 @@ mod audiences;
 mod audit;
 mod auth;
 mod bad_input;
+mod binary;
 mod concurrency;
 mod configs;
 mod demo;
