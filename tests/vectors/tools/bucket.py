@@ -140,13 +140,24 @@ def in_allocation(flag_key, rule_id, value, allocation) -> bool:
     return bucket(flag_key, rule_id, "traffic", value) < units(allocation)
 
 
+def variation_bounds(splits):
+    """Cumulative bounds; the last non-zero share's bound (and later ones) is 100 000,
+    so a total rounded short (3 x 33333) still covers every bucket (BUCKETING.md §4)."""
+    bounds, total = [], 0
+    for _, pct in splits:
+        total += units(pct)
+        bounds.append(min(SCALE, total))
+    last = max((i for i, (_, pct) in enumerate(splits) if units(pct) > 0), default=None)
+    if last is not None:
+        bounds[last:] = [SCALE] * (len(bounds) - last)
+    return bounds
+
+
 def pick_variation(flag_key, rule_id, value, splits):
     """splits: [(variation_key, percentage)] in rule order -> variation key or None."""
     b = bucket(flag_key, rule_id, "variation", value)
-    cumulative = 0
-    for key, pct in splits:
-        cumulative += units(pct)
-        if b < cumulative:
+    for (key, _), bound in zip(splits, variation_bounds(splits)):
+        if b < bound:
             return key
     return None
 
@@ -213,8 +224,24 @@ def _check_js_numbers() -> int:
     return failures
 
 
+# evaluator-core/BUCKETING.md §6: (user, traffic bucket, variation bucket) for
+# flag checkout_v2, rule rollout.
+WORKED_EXAMPLE = [("user-2", 7192, 44071), ("user-7", 13626, 77019),
+                  ("user-42", 63597, 17487), ("user-1", 91488, 74714)]
+
+
 def self_test() -> int:
     failures = 0
+    for user, traffic, variation in WORKED_EXAMPLE:
+        got = (bucket("checkout_v2", "rollout", "traffic", user),
+               bucket("checkout_v2", "rollout", "variation", user))
+        if got != (traffic, variation):
+            print(f"FAIL worked example {user}: {got}, BUCKETING.md says {(traffic, variation)}")
+            failures += 1
+    if variation_bounds([("a", 1 / 3), ("b", 1 / 3), ("c", 1 / 3), ("z", 0.0)]) != \
+            [33333, 66666, 100000, 100000]:
+        print("FAIL variation bounds for thirds")
+        failures += 1
     for data, digest in PUBLISHED:
         got = xxh64(data)
         if got != digest:

@@ -12,6 +12,7 @@ run it again rather than editing them.
 
 import json
 import pathlib
+import re
 import sys
 
 from topics_bucketing import bucketing
@@ -75,12 +76,28 @@ def validate_against_schema(texts) -> list:
             for error in validator.iter_errors(json.loads(text))]
 
 
+def render_readme(readme: str, counts: dict) -> str:
+    """README.md with the table's case counts and the total line brought up to date."""
+    lines = []
+    for line in readme.split("\n"):
+        name = line[3:].split("`")[0] if line.startswith("| `") else None
+        if name in counts:
+            line = line[:line.rstrip(" |").rfind("|")] + f"| {counts[name]} |"
+        elif re.fullmatch(r"\d+ cases in \d+ files\..*", line):
+            line = re.sub(r"^\d+ cases in \d+ files",
+                          f"{sum(counts.values())} cases in {len(counts)} files", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def main(argv) -> int:
     check = argv[1:] == ["--check"]
-    stale, total = [], 0
     texts = {name: render(build) for name, build in FILES.items()}
-    for name, text in texts.items():
-        total += len(json.loads(text)["cases"])
+    counts = {name: len(json.loads(text)["cases"]) for name, text in texts.items()}
+    readme = (OUT / "README.md").read_text(encoding="utf-8")
+    outputs = dict(texts, **{"README.md": render_readme(readme, counts)})
+    stale = []
+    for name, text in outputs.items():
         path = OUT / name
         if check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -92,10 +109,10 @@ def main(argv) -> int:
         print(error)
     if stale:
         print(f"vectors out of date (run tests/vectors/tools/generate.py): {', '.join(stale)}")
+    if stale or invalid:
         return 1
-    if invalid:
-        return 1
-    print(f"{'checked' if check else 'wrote'} {len(FILES)} vector files, {total} cases")
+    print(f"{'checked' if check else 'wrote'} {len(FILES)} vector files, "
+          f"{sum(counts.values())} cases")
     return 0
 
 

@@ -80,6 +80,17 @@ def bucketing():
             f"({bucket_note('company-split', 'by-company', value)})",
             "company-split", ctx("same-user", companyId=value),
             expect(got, "SPLIT", got, "by-company")))
+    # Thirds round to 33333 units each: bucket 99999 falls in the gap, which the last
+    # non-zero share absorbs (BUCKETING.md §4), never the trailing 0 % variation.
+    thirds = [("red", 1 / 3), ("green", 1 / 3), ("blue", 1 / 3), ("gray", 0.0)]
+    flags.append(flag("thirds", colors, "STRING", rules=[rule("split", "AB_TEST", splits=thirds)]))
+    gap_user = "user-36845"
+    assert bucket.bucket("thirds", "split", "variation", gap_user) == 99999
+    for user, got in [(gap_user, "blue")] + pick_users("thirds", "split", 1.0, thirds,
+                                                        ["red", "green", "blue"]):
+        assert bucket.assign("thirds", "split", user, 1.0, thirds) == got
+        cases.append(case(f"thirds: {user} gets {got} ({bucket_note('thirds', 'split', user)})",
+                          "thirds", ctx(user), expect(got, "SPLIT", got, "split")))
     user_in_key = bucket.assign("ab-50", "exp-1", "user-7", 1.0, specs[0][4])
     cases.append(case(f"ab-50: userId 'user-7' buckets like key 'user-7' -> {user_in_key}",
                       "ab-50", ctx("someone-else", userId="user-7"),
