@@ -9,13 +9,17 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod datafile;
+pub mod delivery;
 pub mod demo;
 pub mod error;
+pub mod evaluate;
 pub mod extract;
 pub mod health;
 pub mod ids;
 pub mod metrics;
+pub mod ofrep;
 pub mod openapi;
+pub mod playground;
 pub mod publish;
 pub mod seed;
 pub mod server;
@@ -23,6 +27,7 @@ pub mod stale;
 pub mod store;
 pub mod validate;
 
+use crate::delivery::Delivery;
 use crate::error::ApiError;
 use crate::extract::MAX_BODY_BYTES;
 use crate::metrics::Metrics;
@@ -42,12 +47,14 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub store: DynStore,
     pub metrics: Arc<Metrics>,
+    pub delivery: Delivery,
 }
 
 impl AppState {
     /// State over `store` with fresh metrics.
     pub fn new(store: DynStore) -> Self {
         Self {
+            delivery: Delivery::new(store.clone()),
             store,
             metrics: Arc::default(),
         }
@@ -78,6 +85,7 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .merge(health::router())
+        .merge(playground::router(playground::sdk_dir()))
         .fallback(|method: Method, uri: Uri| async move {
             ApiError::not_found(format!("route {method} {}", uri.path()))
         })
@@ -94,6 +102,7 @@ pub fn app(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(middleware::from_fn(error::log_errors))
+        .layer(middleware::from_fn(delivery::cors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(answer_panic))

@@ -6,6 +6,7 @@
 use crate::api::views::ProjectData;
 use crate::audit::{Change, Writer};
 use crate::datafile::build_datafile;
+use crate::delivery::revisions::store_revision;
 use crate::error::{ApiError, Result};
 use crate::store::{Environment, Tx};
 use chrono::{DateTime, Utc};
@@ -37,9 +38,11 @@ pub async fn publish(tx: &mut dyn Tx, writer: &Writer, env: &Environment) -> Res
         .ok_or_else(|| ApiError::not_found(format!("environment `{}`", env.key)))?;
     let data = ProjectData::load(tx, &env.project_id, None).await?;
     let revision = u64::try_from(published.revision).unwrap_or_default();
-    build_datafile(&data, &published, revision, writer.now)
+    let datafile = build_datafile(&data, &published, revision, writer.now);
+    datafile
         .validate()
         .map_err(|error| ApiError::invalid(format!("datafile.{}", error.path), error.message))?;
+    store_revision(tx, &env.id, &datafile, writer, None).await?;
     tx.clear_pending_changes(&env.id).await?;
     let change = Change::new("environment.publish", "environment", &env.id)
         .before(&Published::from(env))?

@@ -9,10 +9,10 @@ mod events;
 mod flags;
 mod orgs;
 mod overrides;
-mod paths;
+pub(crate) mod paths;
 mod projects;
 mod rules;
-mod scope;
+pub(crate) mod scope;
 mod tokens;
 mod variations;
 pub mod views;
@@ -74,4 +74,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(events::router())
         .merge(tokens::router())
         .merge(audit_log::router())
+        .merge(crate::delivery::api_router())
+        .merge(crate::evaluate::router())
+        .merge(crate::delivery::sdk_router())
+        .merge(crate::ofrep::router())
 }

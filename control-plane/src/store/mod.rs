@@ -1,15 +1,18 @@
 //! Storage: one [`Store`] trait over PostgreSQL and SQLite. Queries run inside
 //! a [`Tx`]; both backends implement it from the same query list.
 
+mod delivery;
 mod postgres;
 mod queries;
 mod records;
 mod sqlite;
 pub mod text;
 
+pub use delivery::*;
 pub use queries::Tx;
 pub use records::*;
 
+use sqlx::postgres::PgListener;
 use std::sync::Arc;
 
 /// The SQL dialect of a backend, for the few queries that differ.
@@ -41,6 +44,11 @@ pub trait Store: Send + Sync {
     async fn begin_write(&self) -> Result<Box<dyn Tx>, sqlx::Error>;
     /// Closes every connection; used on shutdown.
     async fn close(&self);
+    /// A dedicated connection LISTENing on `channel` (see `delivery::feed`);
+    /// `None` on backends without LISTEN/NOTIFY.
+    async fn listen(&self, _channel: &str) -> Result<Option<PgListener>, sqlx::Error> {
+        Ok(None)
+    }
 }
 
 /// Shared handle to the store.

@@ -3,6 +3,7 @@
 //! SQL is portable (`$n` placeholders work on PostgreSQL and SQLite) except
 //! where a query says otherwise through `Self::DIALECT.pick(pg, sqlite)`.
 
+use super::delivery::*;
 use super::records::*;
 use chrono::{DateTime, Utc};
 
@@ -304,4 +305,122 @@ define_tx! {
         "insert into settings (key, value) values ($1, $2)
          on conflict (key) do update set value = excluded.value";
     scalar ping() -> i32 = "select 1";
+
+    // -- delivery: published datafiles
+    exec insert_datafile_revision(r: &DatafileRevision) -> u64 =
+        "insert into datafile_revisions (environment_id, revision, etag, body, published_at,
+             published_by, source_revision)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        [&r.environment_id, r.revision, &r.etag, &r.body, r.published_at, &r.published_by,
+         r.source_revision];
+    /// The environment with this SDK key and its current revision's datafile (if stored).
+    opt current_datafile(sdk_key: &str) -> Option<CurrentDatafile> =
+        "select e.id as environment_id, e.revision, r.etag, r.body
+         from environments e
+             left join datafile_revisions r on r.environment_id = e.id and r.revision = e.revision
+         where e.sdk_key = $1";
+    /// Newest first.
+    all list_datafile_revisions(environment_id: &str) -> Vec<RevisionSummary> = Self::DIALECT.pick(
+        "select revision, etag, cast(octet_length(body) as bigint) as size, published_at,
+             published_by, source_revision
+         from datafile_revisions where environment_id = $1 order by revision desc",
+        "select revision, etag, length(cast(body as blob)) as size, published_at,
+             published_by, source_revision
+         from datafile_revisions where environment_id = $1 order by revision desc",
+    );
+    opt get_datafile_revision(environment_id: &str, revision: i64) -> Option<DatafileRevision> =
+        "select * from datafile_revisions where environment_id = $1 and revision = $2";
+    all list_environment_heads() -> Vec<EnvironmentHead> =
+        "select id, sdk_key, revision from environments";
+    exec mark_environment_pending(environment_id: &str) -> u64 =
+        "update flag_environments set has_pending_changes = true where environment_id = $1";
+
+    // -- delivery: SDK heartbeats
+    exec record_heartbeat(environment_id: &str, sdk_type: &str, sdk_version: &str,
+        at: DateTime<Utc>) -> u64 =
+        "insert into sdk_heartbeats (environment_id, sdk_type, sdk_version, first_seen_at,
+             last_seen_at, heartbeats)
+         values ($1, $2, $3, $4, $4, 1)
+         on conflict (environment_id, sdk_type, sdk_version)
+         do update set last_seen_at = excluded.last_seen_at,
+             heartbeats = sdk_heartbeats.heartbeats + 1";
+    all list_heartbeats(environment_id: &str) -> Vec<SdkHeartbeat> =
+        "select sdk_type, sdk_version, first_seen_at, last_seen_at, heartbeats
+         from sdk_heartbeats where environment_id = $1
+         order by last_seen_at desc, sdk_type, sdk_version";
+
+    // -- delivery: SDK events, aggregated
+    exec add_impressions(environment_id: &str, flag_key: &str, variation: &str, day: &str,
+        impressions: i64) -> u64 =
+        "insert into impression_counts (environment_id, flag_key, variation, day, impressions)
+         values ($1, $2, $3, $4, $5)
+         on conflict (environment_id, flag_key, variation, day)
+         do update set impressions = impression_counts.impressions + excluded.impressions";
+    exec add_evaluations(environment_id: &str, flag_key: &str, variation: &str, day: &str,
+        evaluations: i64) -> u64 =
+        "insert into evaluation_counts (environment_id, flag_key, variation, day, evaluations)
+         values ($1, $2, $3, $4, $5)
+         on conflict (environment_id, flag_key, variation, day)
+         do update set evaluations = evaluation_counts.evaluations + excluded.evaluations";
+    /// Keeps the first exposure: later ones of the same user and flag change nothing.
+    exec insert_exposure(environment_id: &str, flag_key: &str, user_key: &str, variation: &str,
+        at_ms: i64) -> u64 =
+        "insert into exposures (environment_id, flag_key, user_key, variation, first_seen_ms)
+         values ($1, $2, $3, $4, $5)
+         on conflict (environment_id, flag_key, user_key) do nothing";
+    exec add_conversions(environment_id: &str, event_key: &str, user_key: &str,
+        c: &ConversionDelta) -> u64 = Self::DIALECT.pick(
+        "insert into conversions (environment_id, event_key, user_key, conversions, value_sum,
+             value_count, first_ms, last_ms)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (environment_id, event_key, user_key)
+         do update set conversions = conversions.conversions + excluded.conversions,
+             value_sum = conversions.value_sum + excluded.value_sum,
+             value_count = conversions.value_count + excluded.value_count,
+             first_ms = least(conversions.first_ms, excluded.first_ms),
+             last_ms = greatest(conversions.last_ms, excluded.last_ms)",
+        "insert into conversions (environment_id, event_key, user_key, conversions, value_sum,
+             value_count, first_ms, last_ms)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (environment_id, event_key, user_key)
+         do update set conversions = conversions.conversions + excluded.conversions,
+             value_sum = conversions.value_sum + excluded.value_sum,
+             value_count = conversions.value_count + excluded.value_count,
+             first_ms = min(conversions.first_ms, excluded.first_ms),
+             last_ms = max(conversions.last_ms, excluded.last_ms)",
+    ), [environment_id, event_key, user_key, c.conversions, c.value_sum, c.value_count,
+        c.first_ms, c.last_ms];
+    all impression_totals(project_id: &str, flag_key: &str) -> Vec<VariationCount> =
+        "select c.environment_id, c.variation, cast(sum(c.impressions) as bigint) as total
+         from impression_counts c join environments e on e.id = c.environment_id
+         where e.project_id = $1 and c.flag_key = $2
+         group by c.environment_id, c.variation";
+    all evaluation_totals(project_id: &str, flag_key: &str) -> Vec<VariationCount> =
+        "select c.environment_id, c.variation, cast(sum(c.evaluations) as bigint) as total
+         from evaluation_counts c join environments e on e.id = c.environment_id
+         where e.project_id = $1 and c.flag_key = $2
+         group by c.environment_id, c.variation";
+    all exposed_users(project_id: &str, flag_key: &str) -> Vec<VariationCount> =
+        "select x.environment_id, x.variation, count(*) as total
+         from exposures x join environments e on e.id = x.environment_id
+         where e.project_id = $1 and x.flag_key = $2
+         group by x.environment_id, x.variation";
+    /// Per variation and event key: what exposed users did after their first exposure.
+    all conversion_totals(project_id: &str, flag_key: &str) -> Vec<ConversionTotal> =
+        "select x.environment_id, x.variation, c.event_key, count(*) as users,
+             cast(sum(c.conversions) as bigint) as conversions,
+             cast(sum(c.value_sum) as double precision) as value_sum,
+             cast(sum(c.value_count) as bigint) as value_count
+         from exposures x join environments e on e.id = x.environment_id
+             join conversions c on c.environment_id = x.environment_id
+                 and c.user_key = x.user_key and c.last_ms >= x.first_seen_ms
+         where e.project_id = $1 and x.flag_key = $2
+         group by x.environment_id, x.variation, c.event_key";
+    /// Evaluations per environment, flag and variation since `since_day` (YYYY-MM-DD).
+    all served_counts(project_id: &str, since_day: &str) -> Vec<ServedCount> =
+        "select c.environment_id, c.flag_key, c.variation,
+             cast(sum(c.evaluations) as bigint) as evaluations
+         from evaluation_counts c join environments e on e.id = c.environment_id
+         where e.project_id = $1 and c.day >= $2
+         group by c.environment_id, c.flag_key, c.variation";
 }
