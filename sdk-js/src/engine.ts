@@ -8,7 +8,10 @@
  * get one packed i32 back; variation values, keys and rule ids are cached here
  * once per datafile, so no call parses or builds JSON.
  */
-import wasmInit, { initSync, load as loadEvaluator, type Evaluator, type InitOutput } from './wasm/evaluator_wasm.js';
+import { load as loadEvaluator, type Evaluator } from './wasm/evaluator_wasm.js';
+import { wasmMemory } from './engine-init.js';
+
+export { initWasm, initWasmSync, type WasmSource } from './engine-init.js';
 
 /** A JSON value, as variations carry them. */
 export type Value = null | boolean | number | string | Value[] | { [key: string]: Value };
@@ -42,9 +45,6 @@ export interface EvaluationDetails<T = Value> {
   readonly dateReached: boolean | null;
 }
 
-/** Where the `.wasm` comes from: bytes, a URL, a fetch `Response`, or a compiled module. */
-export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Response | Promise<Response>;
-
 interface FlagMetadata {
   key: string;
   type: 'BOOLEAN' | 'STRING' | 'NUMBER' | 'JSON';
@@ -59,49 +59,6 @@ interface Metadata {
   reasons: Reason[];
   errorCodes: ErrorCode[];
   flags: FlagMetadata[];
-}
-
-let wasm: InitOutput | undefined;
-let pending: Promise<InitOutput> | undefined;
-
-/**
- * Instantiates the WebAssembly module once; later calls return at once.
- * Without `source`, browsers fetch `wasm/evaluator_wasm_bg.wasm` next to this
- * file and Node reads it from disk. Edge workers pass their `WebAssembly.Module`.
- */
-export function initWasm(source?: WasmSource): Promise<void> {
-  if (wasm) return Promise.resolve();
-  pending ??= instantiate(source).then(
-    (exports) => (wasm = exports),
-    (err: unknown) => {
-      pending = undefined;
-      throw err;
-    },
-  );
-  return pending.then(() => undefined);
-}
-
-/**
- * Instantiates synchronously from a compiled module (edge workers' top level)
- * or from bytes (Node; browsers refuse synchronous compiles of large modules).
- */
-export function initWasmSync(source: WebAssembly.Module | BufferSource): void {
-  wasm ??= initSync({ module: source });
-}
-
-async function instantiate(source?: WasmSource): Promise<InitOutput> {
-  if (source instanceof WebAssembly.Module) return initSync({ module: source });
-  return wasmInit({ module_or_path: source ?? (await defaultSource()) });
-}
-
-async function defaultSource(): Promise<URL | BufferSource> {
-  const url = new URL('./wasm/evaluator_wasm_bg.wasm', import.meta.url);
-  if (url.protocol !== 'file:') return url;
-  // Node's fetch has no file: URLs. The specifier is a variable so that
-  // browser bundlers do not try to resolve a Node built-in.
-  const fs = 'node:fs/promises';
-  const { readFile } = (await import(fs)) as { readFile(u: URL): Promise<BufferSource> };
-  return readFile(url);
 }
 
 // Slot kinds and the packed result layout: evaluator-wasm/src/{slots,packed}.rs.
@@ -193,7 +150,7 @@ export class Engine {
 
   /** Compiles a datafile JSON string. Returns the validation error instead of throwing. */
   static load(json: string): Engine | { error: string } {
-    if (!wasm) return { error: 'initWasm() has not completed' };
+    if (!wasmMemory()) return { error: 'initWasm() has not completed' };
     if (typeof json !== 'string') return { error: 'the datafile must be a JSON string' };
     try {
       const loaded: Evaluator | string = loadEvaluator(json);
@@ -206,7 +163,7 @@ export class Engine {
 
   /** Size of the WebAssembly linear memory in bytes (0 before `initWasm`), for diagnostics. */
   static memoryBytes(): number {
-    return wasm?.memory.buffer.byteLength ?? 0;
+    return wasmMemory()?.buffer.byteLength ?? 0;
   }
 
   /** Every flag key, in datafile order. */
@@ -460,7 +417,7 @@ export class Engine {
   /** (Re-)creates the views; needed whenever memory grew and detached the old buffer. */
   private bind(): void {
     const [kinds, spans, numbers, bytes, bytesLength, results, wide] = this.ev.layout();
-    const buffer = (wasm as InitOutput).memory.buffer;
+    const buffer = (wasmMemory() as WebAssembly.Memory).buffer;
     const n = this.names.length;
     this.kinds = new Uint8Array(buffer, kinds, n);
     this.spans = new Uint32Array(buffer, spans, 2 * n);
