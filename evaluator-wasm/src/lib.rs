@@ -1,9 +1,9 @@
 //! wasm-bindgen binding over evaluator-core: one [`Evaluator`] per datafile.
 //!
 //! The hot path crosses with numbers only: JS writes the context into slots in
-//! linear memory ([`slots`]), then evaluates flags by index (committing the
+//! linear memory (`slots.rs`), then evaluates flags by index (committing the
 //! new context on the first call after a change) and gets one packed i32 per
-//! flag ([`packed`]).
+//! flag (`packed.rs`).
 //! serde runs when loading and in the JSON entry points, never per hot call.
 
 mod packed;
