@@ -17,7 +17,7 @@ use crate::store::{DynStore, Environment, Flag, FlagConfig, FlagStatus, Permissi
 use crate::{publish, validate, AppState};
 use axum::extract::State;
 use axum::http::header::ETAG;
-use axum::http::HeaderValue;
+use axum::http::HeaderName;
 use evaluator_core::parse_strict_semver;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -60,11 +60,12 @@ pub struct RolloutConditionInput {
     pub activation_date: Option<String>,
 }
 
-/// `ETag: "<version>"` for a configuration.
-pub(super) fn etag(version: i64) -> [(axum::http::HeaderName, HeaderValue); 1] {
-    let value = HeaderValue::from_str(&format!("\"{version}\""))
-        .unwrap_or(HeaderValue::from_static("\"0\""));
-    [(ETAG, value)]
+/// A reply tagged with the configuration's version as `ETag: "<version>"`.
+pub(super) type Versioned<T> = ([(HeaderName, String); 1], Reply<T>);
+
+/// Wraps `data` with the `ETag` of configuration `version`.
+pub(super) fn versioned<T>(version: i64, data: T) -> Versioned<T> {
+    ([(ETAG, format!("\"{version}\""))], reply(data))
 }
 
 /// A locked flag configuration being changed.
@@ -167,10 +168,7 @@ async fn get_config(
     State(store): State<DynStore>,
     _: OrgAccess<need::Read>,
     Path(path): Path<FlagEnvPath>,
-) -> Result<(
-    [(axum::http::HeaderName, HeaderValue); 1],
-    Reply<ConfigView>,
-)> {
+) -> Result<Versioned<ConfigView>> {
     let mut tx = store.begin().await?;
     let project = scope::project(&mut *tx, &path.org_id, &path.project_id).await?;
     let flag = scope::flag(&mut *tx, &project, &path.flag_id).await?;
@@ -182,7 +180,7 @@ async fn get_config(
             flag.key, env.key
         ))
     })?;
-    Ok((etag(config.version), reply(data.config_view(&env, config))))
+    Ok(versioned(config.version, data.config_view(&env, config)))
 }
 
 /// Toggle the flag or update its configuration (`write`; `publishProduction` in production).
@@ -199,10 +197,7 @@ async fn update_config(
     Path(path): Path<FlagEnvPath>,
     if_match: IfMatch,
     Json(body): Json<UpdateConfig>,
-) -> Result<(
-    [(axum::http::HeaderName, HeaderValue); 1],
-    Reply<ConfigView>,
-)> {
+) -> Result<Versioned<ConfigView>> {
     let mut tx = store.begin_write().await?;
     let mut change = ConfigChange::begin(&mut *tx, &access, &path, if_match).await?;
     let data = change.load(&mut *tx).await?;
@@ -222,7 +217,7 @@ async fn update_config(
         .await?;
     after.has_pending_changes = change.config.has_pending_changes;
     tx.commit().await?;
-    Ok((etag(change.config.version), reply(after)))
+    Ok(versioned(change.config.version, after))
 }
 
 /// Applies a validated PATCH to `config`.

@@ -1,10 +1,10 @@
 //! Overrides of a flag in one environment, replaced as a whole. They are
 //! evaluated before the rollout condition and every rule, in order.
 
-use super::configs::{etag, ConfigChange};
+use super::configs::{versioned, ConfigChange, Versioned};
 use super::paths::FlagEnvPath;
 use super::views::OverrideView;
-use super::{reply, Data, Reply};
+use super::Data;
 use crate::auth::{need, OrgAccess};
 use crate::error::{ApiError, Result};
 use crate::extract::{IfMatch, Json, Path};
@@ -12,7 +12,6 @@ use crate::store::text::JsonText;
 use crate::store::{DynStore, Override};
 use crate::{validate, AppState};
 use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -51,7 +50,7 @@ async fn replace_overrides(
     Path(path): Path<FlagEnvPath>,
     if_match: IfMatch,
     Json(body): Json<ReplaceOverrides>,
-) -> Result<([(HeaderName, HeaderValue); 1], Reply<Vec<OverrideView>>)> {
+) -> Result<Versioned<Vec<OverrideView>>> {
     let total: usize = body.overrides.iter().map(|o| o.values.len()).sum();
     if total > MAX_VALUES {
         return Err(ApiError::invalid(
@@ -111,5 +110,5 @@ async fn replace_overrides(
         )
         .await?;
     tx.commit().await?;
-    Ok((etag(change.config.version), reply(after)))
+    Ok(versioned(change.config.version, after))
 }

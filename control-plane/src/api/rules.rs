@@ -1,10 +1,10 @@
 //! Targeting rules of a flag in one environment: create, update, delete, reorder.
 //! AB_TEST rules are evaluated before TARGETED_DELIVERY rules; within a type, in order.
 
-use super::configs::{etag, ConfigChange};
+use super::configs::{versioned, ConfigChange, Versioned};
 use super::paths::{FlagEnvPath, RulePath};
 use super::views::{ProjectData, RuleView};
-use super::{reply, Data, Deleted, Reply};
+use super::{Data, Deleted};
 use crate::auth::{need, OrgAccess};
 use crate::error::{ApiError, Result};
 use crate::extract::{IfMatch, Json, Path};
@@ -12,7 +12,7 @@ use crate::ids::new_id;
 use crate::store::{DynStore, Rule, RuleAudience, RuleType, RuleVariation, Tx};
 use crate::{validate, AppState};
 use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use evaluator_core::SPLIT_SUM_TOLERANCE;
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -21,8 +21,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 const DEFAULT_HASH_ATTRIBUTE: &str = "userId";
-
-type Tagged<T> = ([(HeaderName, HeaderValue); 1], T);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -198,7 +196,7 @@ async fn create_rule(
     Path(path): Path<FlagEnvPath>,
     if_match: IfMatch,
     Json(body): Json<NewRule>,
-) -> Result<(StatusCode, Tagged<Reply<RuleView>>)> {
+) -> Result<(StatusCode, Versioned<RuleView>)> {
     let traffic_allocation = body.traffic_allocation.unwrap_or(1.0);
     validate::fraction("trafficAllocation", traffic_allocation)?;
     let hash_attribute = check_hash_attribute(
@@ -248,10 +246,7 @@ async fn create_rule(
         )
         .await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        (etag(change.config.version), reply(view)),
-    ))
+    Ok((StatusCode::CREATED, versioned(change.config.version, view)))
 }
 
 /// Update a rule (`write`; `publishProduction` in production).
@@ -264,7 +259,7 @@ async fn update_rule(
     Path(path): Path<RulePath>,
     if_match: IfMatch,
     Json(body): Json<UpdateRule>,
-) -> Result<Tagged<Reply<RuleView>>> {
+) -> Result<Versioned<RuleView>> {
     let mut tx = store.begin_write().await?;
     let mut change = ConfigChange::begin(&mut *tx, &access, &path.config(), if_match).await?;
     let data = change.load(&mut *tx).await?;
@@ -310,7 +305,7 @@ async fn update_rule(
         )
         .await?;
     tx.commit().await?;
-    Ok((etag(change.config.version), reply(after)))
+    Ok(versioned(change.config.version, after))
 }
 
 /// Delete a rule (`write`; `publishProduction` in production).
@@ -321,7 +316,7 @@ async fn delete_rule(
     access: OrgAccess<need::Write>,
     Path(path): Path<RulePath>,
     if_match: IfMatch,
-) -> Result<Tagged<Reply<Deleted>>> {
+) -> Result<Versioned<Deleted>> {
     let mut tx = store.begin_write().await?;
     let mut change = ConfigChange::begin(&mut *tx, &access, &path.config(), if_match).await?;
     let data = change.load(&mut *tx).await?;
@@ -339,7 +334,7 @@ async fn delete_rule(
         )
         .await?;
     tx.commit().await?;
-    Ok((etag(change.config.version), reply(Deleted::new(rule.id))))
+    Ok(versioned(change.config.version, Deleted::new(rule.id)))
 }
 
 /// Put the rules in a new order (`write`; `publishProduction` in production).
@@ -352,7 +347,7 @@ async fn reorder_rules(
     Path(path): Path<FlagEnvPath>,
     if_match: IfMatch,
     Json(body): Json<ReorderRules>,
-) -> Result<Tagged<Reply<Vec<RuleView>>>> {
+) -> Result<Versioned<Vec<RuleView>>> {
     let mut tx = store.begin_write().await?;
     let mut change = ConfigChange::begin(&mut *tx, &access, &path, if_match).await?;
     let data = change.load(&mut *tx).await?;
@@ -393,5 +388,5 @@ async fn reorder_rules(
         )
         .await?;
     tx.commit().await?;
-    Ok((etag(change.config.version), reply(after)))
+    Ok(versioned(change.config.version, after))
 }

@@ -21,9 +21,13 @@ fn start(dir: &Path) -> (Child, String) {
         .expect("start halyard");
     let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
     for line in lines.by_ref() {
-        let log: serde_json::Value = serde_json::from_str(&line.expect("log line")).unwrap_or_default();
+        let log: serde_json::Value =
+            serde_json::from_str(&line.expect("log line")).unwrap_or_default();
         if log["fields"]["message"] == "listening" {
-            let address = log["fields"]["address"].as_str().expect("address").to_owned();
+            let address = log["fields"]["address"]
+                .as_str()
+                .expect("address")
+                .to_owned();
             // Keep reading so the server's stderr stays open until it exits.
             std::thread::spawn(move || lines.for_each(drop));
             return (child, address);
@@ -34,9 +38,15 @@ fn start(dir: &Path) -> (Child, String) {
 
 /// A plain HTTP/1.1 GET over TCP; returns the raw response.
 fn get(address: &str, path: &str, token: Option<&str>) -> String {
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let mut stream = TcpStream::connect(address).expect("connect");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Connection: close\r\n\r\n").expect("send");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("response");
     response
@@ -44,7 +54,10 @@ fn get(address: &str, path: &str, token: Option<&str>) -> String {
 
 /// Sends SIGTERM and returns the exit status and what was printed on stdout.
 fn stop(mut child: Child) -> (std::process::ExitStatus, String) {
-    let status = Command::new("kill").arg(child.id().to_string()).status().expect("kill");
+    let status = Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill");
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(10);
     let exit = loop {
@@ -55,7 +68,12 @@ fn stop(mut child: Child) -> (std::process::ExitStatus, String) {
         std::thread::sleep(Duration::from_millis(20));
     };
     let mut stdout = String::new();
-    child.stdout.take().expect("stdout").read_to_string(&mut stdout).expect("stdout");
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut stdout)
+        .expect("stdout");
     (exit, stdout)
 }
 
@@ -66,18 +84,30 @@ fn starts_with_no_configuration_and_stops_on_sigterm() {
     assert!(get(&address, "/readyz", None).starts_with("HTTP/1.1 200"));
     let (exit, banner) = stop(child);
     assert!(exit.success(), "exit status after SIGTERM: {exit}");
-    assert!(dir.path().join("data/halyard.db").exists(), "default SQLite file");
+    assert!(
+        dir.path().join("data/halyard.db").exists(),
+        "default SQLite file"
+    );
     let token = banner
         .split_whitespace()
         .find(|word| word.starts_with("hly_"))
         .expect("the first start prints a super-admin token");
-    assert!(banner.contains(&format!("curl -H 'Authorization: Bearer {token}' http://{address}/api/orgs/demo/")));
+    assert!(banner.contains(&format!(
+        "curl -H 'Authorization: Bearer {token}' http://{address}/api/orgs/demo/"
+    )));
 
     // The second start reuses the data, prints no token, and the first token still works.
     let (child, address) = start(dir.path());
-    let response = get(&address, "/api/orgs/demo/projects/default/flags/new_checkout", Some(token));
+    let response = get(
+        &address,
+        "/api/orgs/demo/projects/default/flags/new_checkout",
+        Some(token),
+    );
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     let (exit, banner) = stop(child);
     assert!(exit.success(), "exit status after SIGTERM: {exit}");
-    assert!(!banner.contains("hly_"), "the token is shown only once: {banner}");
+    assert!(
+        !banner.contains("hly_"),
+        "the token is shown only once: {banner}"
+    );
 }
