@@ -66,6 +66,14 @@ fn add_error_responses(operation: &mut Operation) {
         ("404", "Unknown id, or an organization the token cannot see"),
         ("500", "Internal error (details are logged, never returned)"),
     ];
+    // The public SDK endpoints (`security: [{}]`) take no token.
+    let public = operation
+        .security
+        .as_ref()
+        .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()));
+    if public {
+        statuses.retain(|(status, _)| !matches!(*status, "401" | "403"));
+    }
     if operation.request_body.is_some() {
         statuses.extend([
             ("400", "Malformed JSON"),

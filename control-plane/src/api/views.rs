@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::stale::{self, EnvironmentServing, FlagActivity, Staleness};
 use crate::store::{
     Audience, Environment, Flag, FlagConfig, FlagEvent, FlagStatus, FlagType, Override, Rule,
-    RuleAudience, RuleType, RuleVariation, Tx, Variation,
+    RuleAudience, RuleType, RuleVariation, ServedCount, Tx, Variation,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -24,6 +24,8 @@ pub struct ProjectData {
     pub overrides: Vec<Override>,
     pub audiences: Vec<Audience>,
     pub events: Vec<FlagEvent>,
+    /// Evaluations SDKs reported during the stale window (see `stale::observed`).
+    pub served: Vec<ServedCount>,
 }
 
 /// A variation; `value` is JSON text (`"true"`, `"\"blue\""`) as in contract 004.
@@ -172,6 +174,9 @@ impl ProjectData {
             overrides: tx.list_overrides(project_id, flag_id).await?,
             audiences: tx.list_audiences(project_id).await?,
             events: tx.list_events(project_id).await?,
+            served: tx
+                .served_counts(project_id, &stale::window_start(Utc::now()))
+                .await?,
         })
     }
 
@@ -354,9 +359,18 @@ impl ProjectData {
             .fold(flag.updated_at, DateTime::max);
         let environments = configs
             .into_iter()
-            .map(|config| EnvironmentServing {
-                enabled: config.enabled,
-                variations: self.servable(flag, config, now),
+            .map(|config| {
+                let observed = stale::observed(&self.served, &config.environment_id, &flag.key);
+                let evaluations = observed.as_ref().map(|(total, _)| *total);
+                let variations = match observed {
+                    Some((total, served)) if total > 0 => served,
+                    _ => self.servable(flag, config, now),
+                };
+                EnvironmentServing {
+                    enabled: config.enabled,
+                    variations,
+                    evaluations,
+                }
             })
             .collect();
         FlagActivity {

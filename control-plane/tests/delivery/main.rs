@@ -18,5 +18,6 @@ mod history;
 mod ofrep;
 mod playground;
 mod snapshots;
+mod stale;
 mod stream;
 mod vectors;
