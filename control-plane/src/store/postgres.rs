@@ -14,7 +14,9 @@ pub struct PgStore {
 }
 
 /// A PostgreSQL transaction; the shared query list implements [`Tx`] for it.
-pub struct PgTx(pub(super) Transaction<'static, Postgres>);
+pub struct PgTx {
+    pub(super) tx: Transaction<'static, Postgres>,
+}
 
 impl PgTx {
     pub(super) const DIALECT: Dialect = Dialect::Postgres;
@@ -40,7 +42,9 @@ impl Store for PgStore {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>, sqlx::Error> {
-        Ok(Box::new(PgTx(self.pool.begin().await?)))
+        Ok(Box::new(PgTx {
+            tx: self.pool.begin().await?,
+        }))
     }
 
     async fn begin_write(&self) -> Result<Box<dyn Tx>, sqlx::Error> {

@@ -37,11 +37,11 @@ macro_rules! define_tx {
         #[async_trait::async_trait]
         impl Tx for $tx {
             async fn commit(self: Box<Self>) -> Result<(), sqlx::Error> {
-                self.0.commit().await
+                self.tx.commit().await
             }
             $(
                 async fn $name(&mut self, $($arg: $ty),*) -> Result<$ret, sqlx::Error> {
-                    define_tx!(@binds $kind, $sql, (&mut *self.0), [$($arg),*] $([$($bind),+])?)
+                    define_tx!(@binds $kind, $sql, (&mut *self.tx), [$($arg),*] $([$($bind),+])?)
                 }
             )*
         }

@@ -7,17 +7,26 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// A SQLite connection pool.
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// SQLite has one writer at a time. Queueing writers here, in arrival
+    /// order, beats every waiting connection polling the lock with backoff.
+    writer: Arc<Mutex<()>>,
 }
 
-/// A SQLite transaction; the shared query list implements [`Tx`] for it.
-pub struct SqliteTx(pub(super) Transaction<'static, Sqlite>);
+/// A SQLite transaction (holding this process's writer turn if it writes);
+/// the shared query list implements [`Tx`] for it.
+pub struct SqliteTx {
+    pub(super) tx: Transaction<'static, Sqlite>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
 
 impl SqliteTx {
     pub(super) const DIALECT: Dialect = Dialect::Sqlite;
@@ -42,7 +51,10 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writer: Arc::default(),
+        })
     }
 }
 
@@ -53,15 +65,22 @@ impl Store for SqliteStore {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>, sqlx::Error> {
-        Ok(Box::new(SqliteTx(self.pool.begin().await?)))
+        Ok(Box::new(SqliteTx {
+            tx: self.pool.begin().await?,
+            _turn: None,
+        }))
     }
 
     async fn begin_write(&self) -> Result<Box<dyn Tx>, sqlx::Error> {
+        let turn = Arc::clone(&self.writer).lock_owned().await;
         // IMMEDIATE takes the write lock now; a deferred transaction that reads
-        // first fails with SQLITE_BUSY when it later tries to upgrade.
-        Ok(Box::new(SqliteTx(
-            self.pool.begin_with("BEGIN IMMEDIATE").await?,
-        )))
+        // first fails with SQLITE_BUSY when it later tries to upgrade. (Other
+        // processes on the same file still wait through the busy timeout.)
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Box::new(SqliteTx {
+            tx,
+            _turn: Some(turn),
+        }))
     }
 
     async fn close(&self) {

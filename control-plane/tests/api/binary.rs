@@ -33,7 +33,8 @@ fn start(dir: &Path) -> (Child, String) {
             return (child, address);
         }
     }
-    panic!("halyard exited before listening");
+    let status = child.wait().expect("wait");
+    panic!("halyard exited before listening: {status}");
 }
 
 /// A plain HTTP/1.1 GET over TCP; returns the raw response.
