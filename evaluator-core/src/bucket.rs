@@ -1,11 +1,14 @@
 //! Deterministic bucketing (specified in `BUCKETING.md`).
 //!
-//! A context's bucket for a rule is
-//! `(xxh64("{flagKey}/{ruleId}/{purpose}/{value}") as u128 * 100_000) >> 64`,
-//! an integer in `0..100_000` without modulo bias. Shares are integer units
-//! of 1/100,000; a context is inside a share when its bucket is below it.
+//! A context's bucket for a rule is `(bucket_hash as u128 * 100_000) >> 64`,
+//! an integer in `0..100_000` without modulo bias, where
+//! `bucket_hash = xxh64(salt_hash.to_le_bytes() ++ value_hash.to_le_bytes())`,
+//! `salt_hash = xxh64("{flagKey}/{ruleId}/{purpose}")` (compiled once per
+//! rule) and `value_hash = xxh64(value)` (once per context and attribute).
+//! Shares are integer units of 1/100,000; a context is inside a share when
+//! its bucket is below it.
 
-use crate::xxh64::Xxh64;
+use crate::xxh64::{hash, hash_u64_pair};
 
 /// Buckets per rule: shares resolve to 1/100,000 (0.001 %).
 pub const BUCKET_COUNT: u32 = 100_000;
@@ -21,7 +24,7 @@ pub enum BucketPurpose {
 }
 
 impl BucketPurpose {
-    /// The purpose's segment of the hashed string.
+    /// The purpose's segment of the salt string.
     pub fn as_str(self) -> &'static str {
         match self {
             BucketPurpose::Traffic => "traffic",
@@ -30,21 +33,22 @@ impl BucketPurpose {
     }
 }
 
-/// Hash state after `"{flagKey}/{ruleId}/{purpose}/"`, built once per rule.
-pub(crate) fn hash_prefix(flag_key: &str, rule_id: &str, purpose: BucketPurpose) -> Xxh64 {
-    let mut state = Xxh64::new(0);
-    for piece in [flag_key, "/", rule_id, "/", purpose.as_str(), "/"] {
-        state.update(piece.as_bytes());
-    }
-    state
+/// `salt_hash`: XXH64 of `"{flagKey}/{ruleId}/{purpose}"`, built once per rule.
+pub(crate) fn salt_hash(flag_key: &str, rule_id: &str, purpose: BucketPurpose) -> u64 {
+    let salt = format!("{flag_key}/{rule_id}/{}", purpose.as_str());
+    hash(salt.as_bytes(), 0)
 }
 
-/// The bucket of `value` under a prefix from [`hash_prefix`].
+/// `value_hash`: XXH64 of a hash-attribute value's text, once per context.
 #[inline]
-pub(crate) fn bucket_with_prefix(prefix: &Xxh64, value: &str) -> u32 {
-    let mut state = *prefix;
-    state.update(value.as_bytes());
-    scale(state.digest())
+pub(crate) fn value_hash(value: &str) -> u64 {
+    hash(value.as_bytes(), 0)
+}
+
+/// The bucket of a value (by its [`value_hash`]) under a rule's salt.
+#[inline]
+pub(crate) fn bucket_of(salt_hash: u64, value_hash: u64) -> u32 {
+    scale(hash_u64_pair(salt_hash, value_hash))
 }
 
 /// Maps a 64-bit hash onto `0..BUCKET_COUNT` by multiply-shift: each bucket
@@ -57,10 +61,10 @@ fn scale(hash: u64) -> u32 {
 }
 
 /// The bucket (`0..100_000`) of a hash-attribute value `value` (already in
-/// text form) for one rule and purpose. Evaluation uses precomputed prefixes;
-/// this one-shot form is for tools, tests and documentation.
+/// text form) for one rule and purpose. Evaluation uses precomputed salts and
+/// cached value hashes; this one-shot form is for tools, tests and documentation.
 pub fn compute_bucket(flag_key: &str, rule_id: &str, purpose: BucketPurpose, value: &str) -> u32 {
-    bucket_with_prefix(&hash_prefix(flag_key, rule_id, purpose), value)
+    bucket_of(salt_hash(flag_key, rule_id, purpose), value_hash(value))
 }
 
 /// A share in `0..=1` as integer units: `round(share × 100_000)`.
@@ -117,7 +121,6 @@ pub(crate) fn pick_variation(slices: &[Slice], bucket: u32) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xxh64::hash;
 
     #[test]
     fn scale_spans_the_whole_range() {
@@ -127,62 +130,80 @@ mod tests {
     }
 
     #[test]
-    fn prefix_state_equals_hashing_the_full_string() {
-        let full = hash(b"checkout_v2/rollout/traffic/user-42", 0);
+    fn bucket_hashes_the_le_bytes_of_salt_then_value() {
+        let salt = hash(b"checkout_v2/rollout/traffic", 0);
+        let value = hash(b"user-42", 0);
+        let mut bytes = salt.to_le_bytes().to_vec();
+        bytes.extend(value.to_le_bytes());
         assert_eq!(
             compute_bucket("checkout_v2", "rollout", BucketPurpose::Traffic, "user-42"),
-            scale(full)
+            scale(hash(&bytes, 0))
         );
     }
 
     // The worked example of BUCKETING.md §6; keep both in sync.
     #[test]
     fn worked_example() {
-        // (user, traffic hash, traffic bucket, variation hash, variation bucket)
+        let traffic_salt = salt_hash("checkout_v2", "rollout", BucketPurpose::Traffic);
+        let variation_salt = salt_hash("checkout_v2", "rollout", BucketPurpose::Variation);
+        assert_eq!(traffic_salt, 0xE134_7DB8_A855_6382);
+        assert_eq!(variation_salt, 0x1709_83CF_14B4_ACED);
+        // (user, value hash, traffic bucket hash, traffic bucket,
+        //  variation bucket hash, variation bucket)
         let table = [
             (
-                "user-2",
-                0x1269_7568_B77F_7284,
-                7_192,
-                0x70D2_BE6D_9B81_07B2,
-                44_071,
+                "user-43",
+                0xBCF7_1FD8_C0C7_0E7B,
+                0x2ED8_AB93_07DE_9E5B,
+                18_299,
+                0x2AD5_5578_7E0C_23A0,
+                16_731,
             ),
             (
-                "user-7",
-                0x22E2_6BBB_B147_F121,
-                13_626,
-                0xC52B_5D8B_E3DF_636B,
-                77_019,
+                "user-4",
+                0x3227_A16A_6007_F168,
+                0x00FF_904F_F50B_A8D9,
+                389,
+                0xC516_4D8F_7460_60FA,
+                76_987,
             ),
             (
                 "user-42",
-                0xA2CF_0448_CD04_EA21,
-                63_597,
-                0x2CC4_965F_DC2F_DB2F,
-                17_487,
+                0x397E_9D3A_76AF_7C81,
+                0x6DF5_CE03_B2A5_E44B,
+                42_953,
+                0x3CEF_E23A_91C6_86A0,
+                23_803,
             ),
             (
-                "user-1",
-                0xEA36_0DAE_DDD2_58FE,
-                91_488,
-                0xBF44_CEE9_D4C4_B430,
-                74_714,
+                "user-7",
+                0x216D_EC03_713B_4CFD,
+                0xD035_27E3_776D_4986,
+                81_331,
+                0x0DDE_5E38_61D7_E6E0,
+                5_417,
             ),
         ];
-        for (user, traffic_hash, traffic, variation_hash, variation) in table {
-            for (purpose, hash_value, bucket) in [
-                (BucketPurpose::Traffic, traffic_hash, traffic),
-                (BucketPurpose::Variation, variation_hash, variation),
+        for (user, value, traffic_hash, traffic, variation_hash, variation) in table {
+            assert_eq!(value_hash(user), value, "{user}");
+            for (purpose, salt, hash_value, bucket) in [
+                (BucketPurpose::Traffic, traffic_salt, traffic_hash, traffic),
+                (
+                    BucketPurpose::Variation,
+                    variation_salt,
+                    variation_hash,
+                    variation,
+                ),
             ] {
-                let text = format!("checkout_v2/rollout/{}/{user}", purpose.as_str());
-                assert_eq!(hash(text.as_bytes(), 0), hash_value, "{text}");
+                assert_eq!(hash_u64_pair(salt, value), hash_value, "{user}");
+                assert_eq!(bucket_of(salt, value), bucket, "{user}");
                 assert_eq!(
                     compute_bucket("checkout_v2", "rollout", purpose, user),
                     bucket
                 );
             }
         }
-        assert_eq!(scale(11_731_600_265_047_239_201), 63_597);
+        assert_eq!(scale(7_923_465_634_705_695_819), 42_953);
     }
 
     // The 32-bit formula of BUCKETING.md §2 for languages without u128.
@@ -192,7 +213,7 @@ mod tests {
             0,
             1,
             u64::MAX,
-            0xA2CF_0448_CD04_EA21,
+            0x6DF5_CE03_B2A5_E44B,
             1 << 32,
             (1 << 32) - 1,
         ] {

@@ -4,7 +4,7 @@
 //! Compiling is also the datafile's semantic validation: every check that
 //! needs a parse (semver, dates, regexes) happens exactly once, here.
 
-use crate::bucket::{build_slices, hash_prefix, to_units, BucketPurpose, Slice};
+use crate::bucket::{build_slices, salt_hash, to_units, BucketPurpose, Slice};
 use crate::condition::{compile_condition, Node};
 use crate::context::{AttrId, AttributeTable, Interner};
 use crate::datafile::{Audience, Datafile, Flag, FlagStatus, Rule, RuleType};
@@ -16,7 +16,6 @@ use crate::validate::{
     resolve_variation,
 };
 use crate::version::parse_strict_semver;
-use crate::xxh64::Xxh64;
 use semver::Version;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -92,8 +91,9 @@ pub(crate) struct CompiledRule {
     pub hash_attr: AttrId,
     /// Traffic allocation in units of 1/100,000.
     pub allocation: u32,
-    pub traffic_prefix: Xxh64,
-    pub variation_prefix: Xxh64,
+    /// `salt_hash` of the rule for each purpose (BUCKETING.md §2).
+    pub traffic_salt: u64,
+    pub variation_salt: u64,
     pub slices: Box<[Slice]>,
 }
 
@@ -351,8 +351,8 @@ fn compile_rule(
         audiences,
         hash_attr: interner.intern(&rule.hash_attribute),
         allocation: to_units(allocation),
-        traffic_prefix: hash_prefix(&flag.key, &rule.id, BucketPurpose::Traffic),
-        variation_prefix: hash_prefix(&flag.key, &rule.id, BucketPurpose::Variation),
+        traffic_salt: salt_hash(&flag.key, &rule.id, BucketPurpose::Traffic),
+        variation_salt: salt_hash(&flag.key, &rule.id, BucketPurpose::Variation),
         slices: build_slices(shares),
     })
 }

@@ -4,13 +4,14 @@
 //! can answer from fixed slots indexed by [`AttrId`] (no lookups by name)
 //! while [`Context`] answers from a JSON object by name.
 
+use crate::bucket::value_hash;
 use crate::error::DatafileError;
 use crate::number::NumberText;
 use crate::version::parse_lenient_semver;
 use semver::Version;
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 
 /// Index into [`crate::CompiledDatafile::attribute_names`].
@@ -162,12 +163,29 @@ impl AttributeTable {
     }
 }
 
+/// How many attributes a [`Reader`] remembers at once (direct-mapped by
+/// `id % REMEMBERED`; ids are dense, so the first ones never collide).
+const REMEMBERED: usize = 8;
+
+/// An attribute as read once, and the hash of its text once bucketing asked.
+#[derive(Clone, Copy)]
+struct Remembered<'a> {
+    id: AttrId,
+    value: Option<AttrValue<'a>>,
+    hash: Option<u64>,
+}
+
 /// Reads a context's attributes by id, applying the `userId` fallback.
+///
+/// One reader serves one evaluation call (one flag or all of them): it looks
+/// each attribute up once and hashes each hash attribute once, whatever the
+/// number of rules and flags reading it, without allocating.
 pub(crate) struct Reader<'a, C: ?Sized> {
     ctx: &'a C,
     table: &'a AttributeTable,
     /// `appVersion` parsed once per reader: evaluate-all checks it per flag.
     app_version: OnceCell<Option<Version>>,
+    remembered: [Cell<Option<Remembered<'a>>>; REMEMBERED],
 }
 
 impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
@@ -176,6 +194,7 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
             ctx,
             table,
             app_version: OnceCell::new(),
+            remembered: [const { Cell::new(None) }; REMEMBERED],
         }
     }
 
@@ -192,6 +211,44 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
 
     #[inline]
     pub(crate) fn read(&self, id: AttrId) -> Option<AttrValue<'a>> {
+        self.remember(id).value
+    }
+
+    /// `value_hash` (BUCKETING.md §2) of attribute `id`'s text; `None` when missing.
+    #[inline]
+    pub(crate) fn value_hash(&self, id: AttrId) -> Option<u64> {
+        let entry = self.remember(id);
+        if entry.hash.is_some() {
+            return entry.hash;
+        }
+        let hash = Some(value_hash(entry.value?.to_text().as_str()));
+        self.slot(id).set(Some(Remembered { hash, ..entry }));
+        hash
+    }
+
+    #[inline]
+    fn slot(&self, id: AttrId) -> &Cell<Option<Remembered<'a>>> {
+        &self.remembered[usize::from(id) % REMEMBERED]
+    }
+
+    #[inline]
+    fn remember(&self, id: AttrId) -> Remembered<'a> {
+        let slot = self.slot(id);
+        match slot.get() {
+            Some(hit) if hit.id == id => hit,
+            _ => {
+                let entry = Remembered {
+                    id,
+                    value: self.look_up(id),
+                    hash: None,
+                };
+                slot.set(Some(entry));
+                entry
+            }
+        }
+    }
+
+    fn look_up(&self, id: AttrId) -> Option<AttrValue<'a>> {
         let name = self.table.names.get(usize::from(id))?;
         let value = self.ctx.get(id, name);
         match self.table.user_id_fallback {

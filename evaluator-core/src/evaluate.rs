@@ -5,7 +5,7 @@
 //! Evaluation reads only the compiled datafile, the context and `now`; it
 //! never panics, and for string attributes it does not allocate.
 
-use crate::bucket::{bucket_with_prefix, pick_variation, BUCKET_COUNT};
+use crate::bucket::{bucket_of, pick_variation, BUCKET_COUNT};
 use crate::compile::{CompiledDatafile, CompiledFlag, CompiledRule};
 use crate::context::{AttrId, Attributes, Reader};
 use crate::datafile::{Flag, FlagType};
@@ -284,11 +284,10 @@ impl CompiledDatafile {
         if !in_audiences {
             return None;
         }
-        let value = reader.read(rule.hash_attr)?;
-        let text = value.to_text();
+        reader.read(rule.hash_attr)?;
         // A full allocation or a single slice needs no hash: the answer is the same.
         if rule.allocation < BUCKET_COUNT
-            && bucket_with_prefix(&rule.traffic_prefix, text.as_str()) >= rule.allocation
+            && bucket_of(rule.traffic_salt, reader.value_hash(rule.hash_attr)?) >= rule.allocation
         {
             return None;
         }
@@ -296,7 +295,7 @@ impl CompiledDatafile {
             [only] => Some(only.variation),
             slices => pick_variation(
                 slices,
-                bucket_with_prefix(&rule.variation_prefix, text.as_str()),
+                bucket_of(rule.variation_salt, reader.value_hash(rule.hash_attr)?),
             ),
         }
     }

@@ -1,9 +1,10 @@
 //! XXH64 (seed 0 in Halyard), implemented here so native and WebAssembly
 //! builds hash identically without a dependency.
 //!
-//! [`Xxh64`] is a streaming state that is `Copy`: the compiler hashes a rule's
-//! constant prefix once, and evaluation copies that state and feeds only the
-//! attribute value, so bucketing neither allocates nor rehashes the prefix.
+//! Bucketing hashes three things (see `BUCKETING.md`): a rule's salt string
+//! once at compile time, an attribute value once per evaluation, and the 16
+//! bytes of the two hashes per rule, for which [`hash_u64_pair`] skips the
+//! byte plumbing.
 
 const P1: u64 = 0x9E37_79B1_85EB_CA87;
 const P2: u64 = 0xC2B2_AE3D_27D4_EB4F;
@@ -11,108 +12,71 @@ const P3: u64 = 0x1656_67B1_9E37_79F9;
 const P4: u64 = 0x85EB_CA77_C2B2_AE63;
 const P5: u64 = 0x27D4_EB2F_1656_67C5;
 
-/// Streaming XXH64 state.
-#[derive(Debug, Clone, Copy)]
-pub struct Xxh64 {
-    total_len: u64,
-    acc: [u64; 4],
-    buf: [u8; 32],
-    buf_len: usize,
-}
-
-impl Xxh64 {
-    /// A fresh state for `seed`.
-    pub fn new(seed: u64) -> Self {
-        Xxh64 {
-            total_len: 0,
-            acc: [
-                seed.wrapping_add(P1).wrapping_add(P2),
-                seed.wrapping_add(P2),
-                seed,
-                seed.wrapping_sub(P1),
-            ],
-            buf: [0; 32],
-            buf_len: 0,
-        }
-    }
-
-    /// Feeds `bytes` into the state.
-    #[inline]
-    pub fn update(&mut self, mut bytes: &[u8]) {
-        self.total_len = self.total_len.wrapping_add(bytes.len() as u64);
-        if self.buf_len > 0 {
-            let take = (32 - self.buf_len).min(bytes.len());
-            self.buf[self.buf_len..self.buf_len + take].copy_from_slice(&bytes[..take]);
-            self.buf_len += take;
-            bytes = &bytes[take..];
-            if self.buf_len < 32 {
-                return;
-            }
-            let block = self.buf;
-            self.consume_stripe(&block);
-            self.buf_len = 0;
-        }
-        let mut stripes = bytes.chunks_exact(32);
-        for stripe in &mut stripes {
-            self.consume_stripe(stripe);
-        }
-        let rest = stripes.remainder();
-        self.buf[..rest.len()].copy_from_slice(rest);
-        self.buf_len = rest.len();
-    }
-
-    fn consume_stripe(&mut self, stripe: &[u8]) {
-        for (acc, lane) in self.acc.iter_mut().zip(stripe.chunks_exact(8)) {
-            *acc = round(*acc, read_u64(lane));
-        }
-    }
-
-    /// The hash of everything fed so far (the state stays usable).
-    #[inline]
-    pub fn digest(&self) -> u64 {
-        let [v1, v2, v3, v4] = self.acc;
-        let mut h = if self.total_len >= 32 {
-            let mut h = v1
-                .rotate_left(1)
-                .wrapping_add(v2.rotate_left(7))
-                .wrapping_add(v3.rotate_left(12))
-                .wrapping_add(v4.rotate_left(18));
-            for v in self.acc {
-                h = merge_round(h, v);
-            }
-            h
-        } else {
-            // v3 holds the seed until a full stripe has been consumed.
-            v3.wrapping_add(P5)
-        };
-        h = h.wrapping_add(self.total_len);
-
-        let mut tail = &self.buf[..self.buf_len];
-        while tail.len() >= 8 {
-            h ^= round(0, read_u64(&tail[..8]));
-            h = h.rotate_left(27).wrapping_mul(P1).wrapping_add(P4);
-            tail = &tail[8..];
-        }
-        if tail.len() >= 4 {
-            h ^= u64::from(read_u32(&tail[..4])).wrapping_mul(P1);
-            h = h.rotate_left(23).wrapping_mul(P2).wrapping_add(P3);
-            tail = &tail[4..];
-        }
-        for &byte in tail {
-            h ^= u64::from(byte).wrapping_mul(P5);
-            h = h.rotate_left(11).wrapping_mul(P1);
-        }
-        avalanche(h)
-    }
-}
-
 /// XXH64 of `bytes` with `seed`.
 pub fn hash(bytes: &[u8], seed: u64) -> u64 {
-    let mut state = Xxh64::new(seed);
-    state.update(bytes);
-    state.digest()
+    let mut tail = bytes;
+    let mut h = if bytes.len() >= 32 {
+        let mut acc = [
+            seed.wrapping_add(P1).wrapping_add(P2),
+            seed.wrapping_add(P2),
+            seed,
+            seed.wrapping_sub(P1),
+        ];
+        let mut stripes = bytes.chunks_exact(32);
+        for stripe in &mut stripes {
+            for (acc, lane) in acc.iter_mut().zip(stripe.chunks_exact(8)) {
+                *acc = round(*acc, read_u64(lane));
+            }
+        }
+        tail = stripes.remainder();
+        let [v1, v2, v3, v4] = acc;
+        let h = v1
+            .rotate_left(1)
+            .wrapping_add(v2.rotate_left(7))
+            .wrapping_add(v3.rotate_left(12))
+            .wrapping_add(v4.rotate_left(18));
+        acc.into_iter().fold(h, merge_round)
+    } else {
+        seed.wrapping_add(P5)
+    };
+    h = h.wrapping_add(bytes.len() as u64);
+
+    let mut words = tail.chunks_exact(8);
+    for word in &mut words {
+        h = mix_u64(h, read_u64(word));
+    }
+    tail = words.remainder();
+    if let Some((word, rest)) = tail.split_first_chunk::<4>() {
+        h ^= u64::from(u32::from_le_bytes(*word)).wrapping_mul(P1);
+        h = h.rotate_left(23).wrapping_mul(P2).wrapping_add(P3);
+        tail = rest;
+    }
+    for &byte in tail {
+        h ^= u64::from(byte).wrapping_mul(P5);
+        h = h.rotate_left(11).wrapping_mul(P1);
+    }
+    avalanche(h)
 }
 
+/// XXH64 (seed 0) of the 16 bytes `first.to_le_bytes()` then
+/// `second.to_le_bytes()`: the same value as [`hash`] over them.
+#[inline]
+pub(crate) fn hash_u64_pair(first: u64, second: u64) -> u64 {
+    // Below 32 bytes there are no stripes: the seed's short-input start,
+    // plus the length, then one 8-byte step per word.
+    let h = P5.wrapping_add(16);
+    avalanche(mix_u64(mix_u64(h, first), second))
+}
+
+#[inline]
+fn mix_u64(h: u64, word: u64) -> u64 {
+    (h ^ round(0, word))
+        .rotate_left(27)
+        .wrapping_mul(P1)
+        .wrapping_add(P4)
+}
+
+#[inline]
 fn round(acc: u64, lane: u64) -> u64 {
     acc.wrapping_add(lane.wrapping_mul(P2))
         .rotate_left(31)
@@ -123,6 +87,7 @@ fn merge_round(acc: u64, v: u64) -> u64 {
     (acc ^ round(0, v)).wrapping_mul(P1).wrapping_add(P4)
 }
 
+#[inline]
 fn avalanche(mut h: u64) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(P2);
@@ -131,16 +96,11 @@ fn avalanche(mut h: u64) -> u64 {
     h ^ (h >> 32)
 }
 
+#[inline]
 fn read_u64(bytes: &[u8]) -> u64 {
     let mut lane = [0u8; 8];
     lane.copy_from_slice(bytes);
     u64::from_le_bytes(lane)
-}
-
-fn read_u32(bytes: &[u8]) -> u32 {
-    let mut lane = [0u8; 4];
-    lane.copy_from_slice(bytes);
-    u32::from_le_bytes(lane)
 }
 
 #[cfg(test)]
@@ -163,28 +123,36 @@ mod tests {
         assert_eq!(hash(&bytes, 0), 0x6AC1_E580_3216_6597);
     }
 
+    // Bytes 0, 1, …, n-1 at the lengths where the 8-byte tail words, a full
+    // stripe and a stripe plus every tail step apply; values from the system's
+    // libxxhash (the reference C implementation).
+    #[test]
+    fn matches_the_reference_at_every_tail_shape() {
+        for (n, expected) in [
+            (8u8, 0x884A_1736_14B8_1B8D),
+            (16, 0x44B6_EF2F_B841_69F7),
+            (31, 0xC346_D2B5_9B4D_8EE1),
+            (32, 0xCBF5_9C51_16FF_32B4),
+            (63, 0xE26A_A9E2_A95F_8E4F),
+        ] {
+            let bytes: Vec<u8> = (0..n).collect();
+            assert_eq!(hash(&bytes, 0), expected, "length {n}");
+        }
+    }
+
     #[test]
     fn seed_changes_the_hash() {
         assert_ne!(hash(b"abc", 1), hash(b"abc", 0));
     }
 
     proptest! {
-        // Feeding in arbitrary pieces must equal hashing in one go: this is
-        // what the precomputed rule prefixes rely on.
+        // The shortcut for bucket hashes is XXH64 of the 16 little-endian bytes.
         #[test]
-        fn streaming_equals_one_shot(bytes in proptest::collection::vec(any::<u8>(), 0..200), cut1 in 0usize..200, cut2 in 0usize..200) {
-            let a = cut1.min(bytes.len());
-            let b = cut2.min(bytes.len()).max(a);
-            let mut state = Xxh64::new(0);
-            state.update(&bytes[..a]);
-            let copy = state;
-            state.update(&bytes[a..b]);
-            state.update(&bytes[b..]);
-            prop_assert_eq!(state.digest(), hash(&bytes, 0));
-            // The copied prefix state is independent of later updates.
-            let mut resumed = copy;
-            resumed.update(&bytes[a..]);
-            prop_assert_eq!(resumed.digest(), hash(&bytes, 0));
+        fn pair_equals_hashing_its_bytes(first in any::<u64>(), second in any::<u64>()) {
+            let mut bytes = [0u8; 16];
+            bytes[..8].copy_from_slice(&first.to_le_bytes());
+            bytes[8..].copy_from_slice(&second.to_le_bytes());
+            prop_assert_eq!(hash_u64_pair(first, second), hash(&bytes, 0));
         }
     }
 }

@@ -273,10 +273,10 @@ fn worked_example_end_to_end() {
         result.rule_id.and(result.variation).map(str::to_owned)
     };
     let table = [
-        ("user-2", Some("control"), Some("control")),
-        ("user-7", Some("treatment"), Some("treatment")),
+        ("user-43", Some("control"), Some("control")),
+        ("user-4", Some("treatment"), Some("treatment")),
         ("user-42", None, Some("control")),
-        ("user-1", None, None),
+        ("user-7", None, None),
     ];
     for (user, at_25, at_70) in table {
         assert_eq!(served(0.25, user).as_deref(), at_25, "{user} at 25 %");

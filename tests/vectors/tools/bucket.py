@@ -3,11 +3,12 @@
 expected variations of the shared vectors (so they test the Rust core
 instead of copying it).
 
-Spec (brief, evaluator-core/BUCKETING.md):
-  hash   = XXH64(seed 0) over UTF-8 of "{flagKey}/{ruleId}/{purpose}/{value}",
-           purpose "traffic" or "variation", value = the hash attribute as a string
-           (numbers in shortest JS form, booleans true/false)
-  bucket = (hash * 100_000) >> 64                      -> 0..99_999
+Spec (evaluator-core/BUCKETING.md), every hash XXH64 with seed 0:
+  value_hash  = XXH64(UTF-8 of the hash attribute as a string)
+                (numbers in shortest JS form, booleans true/false)
+  salt_hash   = XXH64(UTF-8 of "{flagKey}/{ruleId}/{purpose}"), purpose "traffic" or "variation"
+  bucket_hash = XXH64(salt_hash as 8 bytes little-endian + value_hash as 8 bytes little-endian)
+  bucket      = (bucket_hash * 100_000) >> 64          -> 0..99_999
   units  = round(p * 100_000)
   in allocation  <=> bucket(traffic) < allocation units
   variation      = first split whose cumulative units exceed bucket(variation)
@@ -126,9 +127,21 @@ def js_number(x: float) -> str:
     return f"{head}e{sign}{abs(n - 1)}"
 
 
+def salt_hash(flag_key: str, rule_id: str, purpose: str) -> int:
+    return xxh64(f"{flag_key}/{rule_id}/{purpose}".encode("utf-8"))
+
+
+def value_hash(value) -> int:
+    return xxh64(js_string(value).encode("utf-8"))
+
+
+def bucket_hash(flag_key: str, rule_id: str, purpose: str, value) -> int:
+    salt = salt_hash(flag_key, rule_id, purpose)
+    return xxh64(struct.pack("<QQ", salt, value_hash(value)))
+
+
 def bucket(flag_key: str, rule_id: str, purpose: str, value) -> int:
-    seed = f"{flag_key}/{rule_id}/{purpose}/{js_string(value)}".encode("utf-8")
-    return (xxh64(seed) * SCALE) >> 64
+    return (bucket_hash(flag_key, rule_id, purpose, value) * SCALE) >> 64
 
 
 def units(p: float) -> int:
@@ -226,8 +239,15 @@ def _check_js_numbers() -> int:
 
 # evaluator-core/BUCKETING.md §6: (user, traffic bucket, variation bucket) for
 # flag checkout_v2, rule rollout.
-WORKED_EXAMPLE = [("user-2", 7192, 44071), ("user-7", 13626, 77019),
-                  ("user-42", 63597, 17487), ("user-1", 91488, 74714)]
+WORKED_EXAMPLE = [("user-43", 18299, 16731), ("user-4", 389, 76987),
+                  ("user-42", 42953, 23803), ("user-7", 81331, 5417)]
+# and its intermediate hashes: the two salts, and user-42's value and bucket hashes
+WORKED_HASHES = [
+    (lambda: salt_hash("checkout_v2", "rollout", "traffic"), 0xE1347DB8A8556382),
+    (lambda: salt_hash("checkout_v2", "rollout", "variation"), 0x170983CF14B4ACED),
+    (lambda: value_hash("user-42"), 0x397E9D3A76AF7C81),
+    (lambda: bucket_hash("checkout_v2", "rollout", "traffic", "user-42"), 0x6DF5CE03B2A5E44B),
+]
 
 
 def self_test() -> int:
@@ -237,6 +257,10 @@ def self_test() -> int:
                bucket("checkout_v2", "rollout", "variation", user))
         if got != (traffic, variation):
             print(f"FAIL worked example {user}: {got}, BUCKETING.md says {(traffic, variation)}")
+            failures += 1
+    for compute, want in WORKED_HASHES:
+        if compute() != want:
+            print(f"FAIL worked example hash {compute():016x}, BUCKETING.md says {want:016x}")
             failures += 1
     if variation_bounds([("a", 1 / 3), ("b", 1 / 3), ("c", 1 / 3), ("z", 0.0)]) != \
             [33333, 66666, 100000, 100000]:

@@ -84,7 +84,7 @@ def bucketing():
     # non-zero share absorbs (BUCKETING.md §4), never the trailing 0 % variation.
     thirds = [("red", 1 / 3), ("green", 1 / 3), ("blue", 1 / 3), ("gray", 0.0)]
     flags.append(flag("thirds", colors, "STRING", rules=[rule("split", "AB_TEST", splits=thirds)]))
-    gap_user = "user-36845"
+    gap_user = "user-9448"
     assert bucket.bucket("thirds", "split", "variation", gap_user) == 99999
     for user, got in [(gap_user, "blue")] + pick_users("thirds", "split", 1.0, thirds,
                                                         ["red", "green", "blue"]):
