@@ -125,7 +125,7 @@ impl CompiledDatafile {
 
     /// Parses, validates and compiles a datafile in one pass.
     pub fn from_json(json: &str) -> Result<Self, DatafileError> {
-        Self::compile(crate::validate::deserialize(json)?)
+        Self::compile(crate::decode::datafile_from_json(json)?)
     }
 
     /// The datafile this was compiled from.

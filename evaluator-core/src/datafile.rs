@@ -3,6 +3,8 @@
 //! The control plane builds these structs and serializes them; SDKs and the
 //! server parse them with [`crate::Datafile::parse`] and compile them once into
 //! [`crate::CompiledDatafile`]. There is exactly one schema: this file.
+//! Reading is hand-written (`decode.rs`: defaults, `null` as absent, error
+//! paths); writing is serde's `Serialize`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -12,8 +14,8 @@ use std::collections::BTreeMap;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// One environment's compiled, self-contained flag configuration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Datafile {
     /// Always [`SCHEMA_VERSION`]; a reader rejects versions it does not know.
     pub schema_version: u32,
@@ -26,23 +28,20 @@ pub struct Datafile {
     /// Every flag of the environment's project, in a stable order (by key).
     pub flags: Vec<Flag>,
     /// The audiences that rules of `flags` refer to.
-    #[serde(default)]
     pub audiences: Vec<Audience>,
     /// Events SDKs may `track` (contract 004 flag events).
-    #[serde(default)]
     pub events: Vec<EventDef>,
 }
 
 /// Identifies the environment a datafile was published for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EnvironmentRef {
     /// Environment id.
     pub id: String,
     /// Environment key (`production`, `staging`, …).
     pub key: String,
     /// Whether this is a production environment.
-    #[serde(default)]
     pub production: bool,
 }
 
@@ -73,8 +72,8 @@ pub enum FlagStatus {
 }
 
 /// One flag with its configuration in this datafile's environment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Flag {
     /// Unique key within the datafile.
     pub key: String,
@@ -93,23 +92,21 @@ pub struct Flag {
     /// Variation served when enabled and no override or rule applies.
     pub default_variation: String,
     /// Epoch milliseconds before which an enabled flag still serves `off_variation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_enable_at: Option<i64>,
     /// Gate evaluated after overrides and before rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rollout_condition: Option<RolloutCondition>,
     /// Explicit assignments, evaluated before the rollout condition and rules.
-    #[serde(default)]
     pub overrides: Vec<Override>,
     /// Ordered rules; evaluation runs every `AB_TEST` rule, then every
     /// `TARGETED_DELIVERY` rule, each group in this order.
-    #[serde(default)]
     pub rules: Vec<Rule>,
 }
 
 /// One possible value of a flag.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Variation {
     /// Unique within the flag.
     pub key: String,
@@ -118,21 +115,21 @@ pub struct Variation {
 }
 
 /// Contract 002's rollout gate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RolloutCondition {
     /// The context's `appVersion` must be at least this (lenient semver);
     /// a missing version counts as below.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_version: Option<String>,
     /// Epoch milliseconds from which the flag is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activation_date: Option<i64>,
 }
 
 /// Serves `variation` to contexts whose `attribute` is one of `values`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Override {
     /// Attribute compared: `key`, `userId`, `companyId`, or any other.
     pub attribute: String,
@@ -153,8 +150,8 @@ pub enum RuleType {
 }
 
 /// A targeting rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Rule {
     /// Stable id: bucketing is salted with it, so reordering does not reshuffle users.
     pub id: String,
@@ -163,24 +160,18 @@ pub struct Rule {
     pub rule_type: RuleType,
     /// The context must belong to at least one of these audiences (by id);
     /// an empty list matches everyone.
-    #[serde(default)]
     pub audiences: Vec<String>,
     /// Share of matching contexts (0..=1) the rule applies to.
     pub traffic_allocation: f64,
     /// Variation shares (each 0..=1, summing to 1).
     pub variations: Vec<Split>,
     /// Attribute hashed for bucketing; a context without it skips the rule.
-    #[serde(default = "default_hash_attribute")]
     pub hash_attribute: String,
 }
 
-fn default_hash_attribute() -> String {
-    "userId".to_owned()
-}
-
 /// One variation's share of a rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Split {
     /// Variation key.
     pub variation: String,
@@ -189,30 +180,29 @@ pub struct Split {
 }
 
 /// A named set of contexts: explicit members plus conditions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Audience {
     /// Id that rules refer to.
     pub id: String,
     /// Human name (diagnostics only).
-    #[serde(default)]
     pub name: String,
     /// Attribute → values; a context whose attribute has one of the values
     /// is in the audience whatever the conditions say.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub included: BTreeMap<String, Vec<String>>,
     /// Attribute → values; these contexts are never in the audience.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub excluded: BTreeMap<String, Vec<String>>,
     /// Conditions for everyone else; `None` matches nobody but the included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Condition>,
 }
 
 /// A boolean expression over context attributes.
 ///
-/// Deserialization (in `condition_de.rs`) accepts exactly one of the shapes
-/// and names the offending key when a condition is malformed.
+/// Reading (in `decode.rs`) accepts exactly one of the shapes and names the
+/// offending key when a condition is malformed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Condition {
@@ -237,21 +227,21 @@ pub enum Condition {
 
 /// `attribute op value(s)`. A missing attribute makes every operator false
 /// except that `exists` is the one way to ask about presence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Comparison {
     /// Attribute name; `key` and `appVersion` name the context's own fields.
     pub attribute: String,
     /// Operator.
     pub op: Operator,
     /// Operand of scalar operators.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
     /// Operands of `in` / `notIn`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<Value>>,
     /// String operators compare case-insensitively (Unicode lowercase).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub case_insensitive: bool,
 }
 
@@ -302,8 +292,8 @@ pub enum Operator {
 }
 
 /// A trackable event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventDef {
     /// Event key passed to `track`.
     pub key: String,

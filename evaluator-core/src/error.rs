@@ -23,6 +23,26 @@ impl DatafileError {
             message: message.to_string(),
         }
     }
+
+    /// The same error seen from the parent object: inside its field `key`.
+    pub(crate) fn in_field(self, key: &str) -> Self {
+        self.prefixed(key)
+    }
+
+    /// The same error seen from the parent array: inside element `index`.
+    pub(crate) fn in_element(self, index: usize) -> Self {
+        let mut segment = String::from("[");
+        crate::json::write_integer(&mut segment, false, index as u64);
+        segment.push(']');
+        self.prefixed(&segment)
+    }
+
+    fn prefixed(mut self, segment: &str) -> Self {
+        let dot = !self.path.is_empty() && !self.path.starts_with('[');
+        self.path.insert_str(0, if dot { "." } else { "" });
+        self.path.insert_str(0, segment);
+        self
+    }
 }
 
 #[cfg(test)]

@@ -24,12 +24,12 @@
 mod bucket;
 mod compile;
 mod condition;
-mod condition_de;
 mod context;
 mod datafile;
+mod decode;
 mod error;
 mod evaluate;
-mod json_path;
+pub mod json;
 mod number;
 mod text;
 mod time;

@@ -1,13 +1,11 @@
 //! Parsing and the semantic checks compilation runs on a datafile.
 //!
-//! Structural errors come from serde with their JSON path; semantic errors
-//! name the offending field the same way (`flags[3].rules[0].variations`).
+//! Structural errors come from the decoder with their JSON path; semantic
+//! errors name the offending field the same way (`flags[3].rules[0].variations`).
 
 use crate::datafile::{Datafile, Flag, FlagType, SCHEMA_VERSION};
 use crate::error::DatafileError;
-use crate::json_path::locate;
 use crate::time::parse_rfc3339_ms;
-use serde_json::error::Category;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -18,7 +16,7 @@ impl Datafile {
     /// Parses a datafile and validates it completely (structure, references,
     /// types, percentages, operands); errors name the bad field.
     pub fn parse(json: &str) -> Result<Datafile, DatafileError> {
-        let datafile = deserialize(json)?;
+        let datafile = crate::decode::datafile_from_json(json)?;
         datafile.validate()?;
         Ok(datafile)
     }
@@ -28,19 +26,6 @@ impl Datafile {
     pub fn validate(&self) -> Result<(), DatafileError> {
         crate::compile::build(self).map(drop)
     }
-}
-
-/// Structural parse only. A data error (wrong type, unknown or missing
-/// field) is located by [`locate`]; syntax errors carry line and column only.
-pub(crate) fn deserialize(json: &str) -> Result<Datafile, DatafileError> {
-    serde_json::from_str(json).map_err(|e| {
-        let message = e.to_string();
-        let path = match e.classify() {
-            Category::Data => locate(json, e.line(), e.column(), &message),
-            Category::Syntax | Category::Eof | Category::Io => String::new(),
-        };
-        DatafileError { path, message }
-    })
 }
 
 /// Checks the document-level fields.

@@ -4,16 +4,16 @@
 //! linear memory (`slots.rs`), then evaluates flags by index (committing the
 //! new context on the first call after a change) and gets one packed i32 per
 //! flag (`packed.rs`).
-//! serde runs when loading and in the JSON entry points, never per hot call.
+//! JSON (loading, metadata, the JSON entry points) goes through the core's
+//! small reader and writer (`evaluator_core::json`), never through serde,
+//! which would be most of the module's size.
 
 mod packed;
 mod slots;
 
-use evaluator_core::{
-    CompiledDatafile, Context, ErrorCode, Evaluation, FlagType, Reason, Variation,
-};
+use evaluator_core::json::{write_integer, write_string, write_value};
+use evaluator_core::{CompiledDatafile, Context, ErrorCode, Evaluation, Flag, FlagType};
 use packed::{pack, ERROR_CODES, REASONS};
-use serde::Serialize;
 use slots::{address, Slots};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
@@ -45,14 +45,24 @@ impl Evaluator {
     /// errorCodes, flags: [{ key, type, variations, ruleIds, clock }] }`.
     pub fn metadata(&self) -> String {
         let df = self.compiled.datafile();
-        let metadata = Metadata {
-            revision: df.revision,
-            attributes: self.compiled.attribute_names(),
-            reasons: REASONS.map(Reason::as_str),
-            error_codes: ERROR_CODES.map(ErrorCode::as_str),
-            flags: df.flags.iter().map(FlagMetadata::from).collect(),
-        };
-        serde_json::to_string(&metadata).unwrap_or_default()
+        let mut out = String::from("{\"revision\":");
+        write_integer(&mut out, false, df.revision);
+        out.push_str(",\"attributes\":");
+        write_strings(
+            &mut out,
+            self.compiled.attribute_names().iter().map(String::as_str),
+        );
+        out.push_str(",\"reasons\":");
+        write_strings(&mut out, REASONS.iter().map(|r| r.as_str()));
+        out.push_str(",\"errorCodes\":");
+        write_strings(&mut out, ERROR_CODES.iter().map(|c| c.as_str()));
+        out.push_str(",\"flags\":[");
+        for (i, flag) in df.flags.iter().enumerate() {
+            out.push_str(if i == 0 { "" } else { "," });
+            write_flag_metadata(&mut out, flag);
+        }
+        out.push_str("]}");
+        out
     }
 
     /// Addresses of the shared buffers: `[kinds, spans, numbers, bytes, bytes
@@ -92,19 +102,24 @@ impl Evaluator {
     #[wasm_bindgen(js_name = evaluateAllInto)]
     pub fn evaluate_all_into(&mut self, now: f64, commit: i32) {
         self.commit(commit);
-        for (index, result) in self.results.iter_mut().enumerate() {
-            let evaluation = self.compiled.evaluate_index(index, &self.slots, now as i64);
-            *result = pack(&evaluation).unwrap_or(-1);
-        }
+        let results = &mut self.results;
+        self.compiled
+            .evaluate_all_with(&self.slots, now as i64, |index, evaluation| {
+                if let Some(result) = results.get_mut(index) {
+                    *result = pack(evaluation).unwrap_or(-1);
+                }
+            });
     }
 
     /// Evaluates `key` for a context given as JSON: the result object as JSON.
     pub fn evaluate(&self, key: &str, context: &str, now: f64) -> String {
-        let json = match self.slots_of(context) {
-            Some(slots) => serde_json::to_string(&self.compiled.evaluate(key, &slots, now as i64)),
-            None => serde_json::to_string(&Evaluation::error(key, ErrorCode::InvalidContext)),
+        let evaluation = match self.slots_of(context) {
+            Some(slots) => self.compiled.evaluate(key, &slots, now as i64),
+            None => Evaluation::error(key, ErrorCode::InvalidContext),
         };
-        json.unwrap_or_default()
+        let mut out = String::new();
+        write_evaluation(&mut out, &evaluation);
+        out
     }
 
     /// Evaluates every flag for a context given as JSON: `{ flagKey: result }`.
@@ -122,7 +137,15 @@ impl Evaluator {
         };
         let by_key: BTreeMap<&str, &Evaluation<'_>> =
             evaluations.iter().map(|e| (e.flag_key, e)).collect();
-        serde_json::to_string(&by_key).unwrap_or_default()
+        let mut out = String::from("{");
+        for (i, (key, evaluation)) in by_key.into_iter().enumerate() {
+            out.push_str(if i == 0 { "" } else { "," });
+            write_string(&mut out, key);
+            out.push(':');
+            write_evaluation(&mut out, evaluation);
+        }
+        out.push('}');
+        out
     }
 }
 
@@ -130,7 +153,7 @@ impl Evaluator {
     /// A context JSON as slots (so one copy of the evaluator serves both
     /// paths), or `None` when it is not a valid context.
     fn slots_of(&self, context: &str) -> Option<Slots> {
-        let ctx = serde_json::from_str::<Context>(context).ok()?;
+        let ctx = Context::from_json(context)?;
         Some(Slots::from_attributes(
             self.compiled.attribute_names(),
             &ctx,
@@ -155,42 +178,75 @@ impl Evaluator {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Metadata<'a> {
-    revision: u64,
-    attributes: &'a [String],
-    reasons: [&'static str; 8],
-    error_codes: [&'static str; 5],
-    flags: Vec<FlagMetadata<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FlagMetadata<'a> {
-    key: &'a str,
-    #[serde(rename = "type")]
-    flag_type: FlagType,
-    variations: &'a [Variation],
-    rule_ids: Vec<&'a str>,
-    /// Whether evaluation reads `now`: JS skips `Date.now()` otherwise.
-    clock: bool,
-}
-
-impl<'a> From<&'a evaluator_core::Flag> for FlagMetadata<'a> {
-    fn from(flag: &'a evaluator_core::Flag) -> Self {
-        FlagMetadata {
-            key: &flag.key,
-            flag_type: flag.flag_type,
-            variations: &flag.variations,
-            rule_ids: flag.rules.iter().map(|r| r.id.as_str()).collect(),
-            clock: flag.scheduled_enable_at.is_some()
-                || flag
-                    .rollout_condition
-                    .as_ref()
-                    .is_some_and(|c| c.activation_date.is_some()),
-        }
+/// `["a","b"]`.
+fn write_strings<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
+    out.push('[');
+    for (i, item) in items.enumerate() {
+        out.push_str(if i == 0 { "" } else { "," });
+        write_string(out, item);
     }
+    out.push(']');
+}
+
+/// `{ key, type, variations, ruleIds, clock }`; `clock` says whether
+/// evaluation reads `now` (JS skips `Date.now()` otherwise).
+fn write_flag_metadata(out: &mut String, flag: &Flag) {
+    out.push_str("{\"key\":");
+    write_string(out, &flag.key);
+    out.push_str(",\"type\":\"");
+    out.push_str(match flag.flag_type {
+        FlagType::Boolean => "BOOLEAN",
+        FlagType::String => "STRING",
+        FlagType::Number => "NUMBER",
+        FlagType::Json => "JSON",
+    });
+    out.push_str("\",\"variations\":[");
+    for (i, variation) in flag.variations.iter().enumerate() {
+        out.push_str(if i == 0 { "{\"key\":" } else { ",{\"key\":" });
+        write_string(out, &variation.key);
+        out.push_str(",\"value\":");
+        write_value(out, &variation.value);
+        out.push('}');
+    }
+    out.push_str("],\"ruleIds\":");
+    write_strings(out, flag.rules.iter().map(|r| r.id.as_str()));
+    let clock = flag.scheduled_enable_at.is_some()
+        || (flag.rollout_condition.as_ref()).is_some_and(|c| c.activation_date.is_some());
+    out.push_str(if clock {
+        ",\"clock\":true}"
+    } else {
+        ",\"clock\":false}"
+    });
+}
+
+/// The shared result object: `{ value, variation, reason, ruleId,
+/// errorCode, versionSufficient, dateReached }`, null when absent.
+fn write_evaluation(out: &mut String, e: &Evaluation<'_>) {
+    let text = |out: &mut String, s: Option<&str>| match s {
+        Some(s) => write_string(out, s),
+        None => out.push_str("null"),
+    };
+    let flag = |out: &mut String, b: Option<bool>| {
+        out.push_str(b.map_or("null", |b| if b { "true" } else { "false" }));
+    };
+    out.push_str("{\"value\":");
+    match e.value {
+        Some(value) => write_value(out, value),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"variation\":");
+    text(out, e.variation);
+    out.push_str(",\"reason\":");
+    text(out, Some(e.reason.as_str()));
+    out.push_str(",\"ruleId\":");
+    text(out, e.rule_id);
+    out.push_str(",\"errorCode\":");
+    text(out, e.error_code.map(|c| c.as_str()));
+    out.push_str(",\"versionSufficient\":");
+    flag(out, e.version_sufficient);
+    out.push_str(",\"dateReached\":");
+    flag(out, e.date_reached);
+    out.push('}');
 }
 
 #[cfg(test)]

@@ -1,0 +1,498 @@
+//! A small JSON reader and writer: datafiles and contexts are read here, and
+//! the WebAssembly binding writes its JSON answers with it.
+//!
+//! serde_json's own parser and serializer are generic over serde: in the
+//! WebAssembly build they and the derived visitors cost most of the module.
+//! This reader builds a [`Value`] directly. Numbers read as serde_json reads
+//! them (integers as `u64`/`i64` when they fit, otherwise correctly rounded
+//! `f64`, as JavaScript's `JSON.parse` rounds them); a repeated key keeps its
+//! last value, as in `JSON.parse`.
+
+use crate::error::DatafileError;
+use crate::number::NumberText;
+use serde_json::{Map, Number, Value};
+
+/// Deepest nesting accepted: serde_json's limit, so hostile input cannot
+/// overflow the stack.
+const MAX_DEPTH: usize = 128;
+
+/// Parses one JSON document. Errors have an empty path and say where
+/// (`EOF while parsing an object at line 1 column 20`).
+pub fn parse(text: &str) -> Result<Value, DatafileError> {
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+    };
+    let value = reader.value()?;
+    if reader.peek().is_some() {
+        return Err(reader.fail("trailing characters"));
+    }
+    Ok(value)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+}
+
+type Read<T> = Result<T, DatafileError>;
+
+impl Reader<'_> {
+    /// A syntax error at the current position (1-based line, byte column).
+    fn fail(&self, what: &str) -> DatafileError {
+        let before = &self.bytes[..self.pos.min(self.bytes.len())];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        DatafileError::new(
+            "",
+            format_args!("{what} at line {line} column {}", before.len() - line_start),
+        )
+    }
+
+    /// The next byte after whitespace, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.bytes.get(self.pos) == Some(&byte);
+        self.pos += usize::from(found);
+        found
+    }
+
+    fn value(&mut self) -> Read<Value> {
+        match self.peek() {
+            None => Err(self.fail("EOF while parsing a value")),
+            Some(b'{') => self.nested(Self::object),
+            Some(b'[') => self.nested(Self::array),
+            Some(b'"') => {
+                self.pos += 1;
+                self.string().map(Value::String)
+            }
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number().map(Value::Number),
+            Some(_) => Err(self.fail("expected value")),
+        }
+    }
+
+    fn nested(&mut self, read: fn(&mut Self) -> Read<Value>) -> Read<Value> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.fail("recursion limit exceeded"));
+        }
+        self.pos += 1;
+        let value = read(self);
+        self.depth -= 1;
+        value
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Read<Value> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.fail("expected value"))
+        }
+    }
+
+    /// After `,` or `}`/`]`: whether the container continues.
+    fn more(&mut self, close: u8, eof: &str, expected: &str) -> Read<bool> {
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            None => Err(self.fail(eof)),
+            Some(_) => Err(self.fail(expected)),
+        }
+    }
+
+    fn object(&mut self) -> Read<Value> {
+        const EOF: &str = "EOF while parsing an object";
+        let mut map = Map::new();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(map));
+        }
+        loop {
+            match self.peek() {
+                Some(b'"') => self.pos += 1,
+                None => return Err(self.fail(EOF)),
+                Some(_) => return Err(self.fail("key must be a string")),
+            }
+            let key = self.string()?;
+            match self.peek() {
+                Some(b':') => self.pos += 1,
+                None => return Err(self.fail(EOF)),
+                Some(_) => return Err(self.fail("expected `:`")),
+            }
+            let value = self.value()?;
+            map.insert(key, value);
+            if !self.more(b'}', EOF, "expected `,` or `}`")? {
+                return Ok(Value::Object(map));
+            }
+        }
+    }
+
+    fn array(&mut self) -> Read<Value> {
+        let mut items = Vec::new();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            items.push(self.value()?);
+            if !self.more(b']', "EOF while parsing a list", "expected `,` or `]`")? {
+                return Ok(Value::Array(items));
+            }
+        }
+    }
+
+    /// The rest of a string whose opening quote was consumed.
+    fn string(&mut self) -> Read<String> {
+        let mut out = String::new();
+        let mut start = self.pos;
+        loop {
+            let Some(&byte) = self.bytes.get(self.pos) else {
+                return Err(self.fail("EOF while parsing a string"));
+            };
+            // Stops only at ASCII bytes, so slices fall on char boundaries.
+            let chunk = self.text.get(start..self.pos).unwrap_or_default();
+            match byte {
+                b'"' => {
+                    out.push_str(chunk);
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    out.push_str(chunk);
+                    self.pos += 1;
+                    out.push(self.escape()?);
+                    start = self.pos;
+                }
+                0..=0x1f => {
+                    return Err(self
+                        .fail("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Read<char> {
+        let byte = self.bytes.get(self.pos).copied();
+        self.pos += 1;
+        Ok(match byte {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let high = self.hex4()?;
+                let code = match high {
+                    0xD800..=0xDBFF => {
+                        let low = match self.eat(b'\\') && self.eat(b'u') {
+                            true => self.hex4()?,
+                            false => 0,
+                        };
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return Err(self.fail("lone leading surrogate in hex escape"));
+                        }
+                        0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => {
+                        return Err(self.fail("lone trailing surrogate in hex escape"))
+                    }
+                    _ => high,
+                };
+                char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
+            }
+            None => return Err(self.fail("EOF while parsing a string")),
+            Some(_) => return Err(self.fail("invalid escape")),
+        })
+    }
+
+    fn hex4(&mut self) -> Read<u32> {
+        let mut code = 0;
+        for _ in 0..4 {
+            let digit = self
+                .bytes
+                .get(self.pos)
+                .and_then(|&b| char::from(b).to_digit(16));
+            code = code * 16 + digit.ok_or_else(|| self.fail("invalid escape"))?;
+            self.pos += 1;
+        }
+        Ok(code)
+    }
+
+    /// Digits consumed.
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Read<Number> {
+        let start = self.pos;
+        let negative = self.eat(b'-');
+        let leading_zero = self.eat(b'0');
+        if (leading_zero && self.digits() > 0) || (!leading_zero && self.digits() == 0) {
+            return Err(self.fail("invalid number"));
+        }
+        let mut integer = true;
+        if self.eat(b'.') {
+            integer = false;
+            if self.digits() == 0 {
+                return Err(self.fail("invalid number"));
+            }
+        }
+        if self.eat(b'e') || self.eat(b'E') {
+            integer = false;
+            let _ = self.eat(b'+') || self.eat(b'-');
+            if self.digits() == 0 {
+                return Err(self.fail("invalid number"));
+            }
+        }
+        let text = self.text.get(start..self.pos).unwrap_or_default();
+        // Integers stay exact when they fit; `-0` is the float -0, as in serde_json.
+        if integer && !negative {
+            if let Ok(n) = text.parse::<u64>() {
+                return Ok(n.into());
+            }
+        } else if let Some(n) = integer.then(|| text.parse::<i64>().ok()).flatten() {
+            if n != 0 {
+                return Ok(n.into());
+            }
+        }
+        let float = text.parse::<f64>().ok().and_then(Number::from_f64);
+        float.ok_or_else(|| self.fail("number out of range"))
+    }
+}
+
+/// Appends `value` as compact JSON. Floats are written as JavaScript writes
+/// them (`1e+21`), which every JSON reader accepts.
+pub fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => write_integer(out, false, u),
+            (None, Some(i)) => write_integer(out, i < 0, i.unsigned_abs()),
+            (None, None) => out.push_str(NumberText::new(n.as_f64().unwrap_or(0.0)).as_str()),
+        },
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, key);
+                out.push(':');
+                write_value(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Appends a decimal integer without the formatting machinery.
+pub fn write_integer(out: &mut String, negative: bool, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if negative {
+        out.push('-');
+    }
+    digits[start..]
+        .iter()
+        .for_each(|&d| out.push(char::from(d)));
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0'..='\u{1f}' => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[c as usize >> 4]));
+                out.push(char::from(HEX[c as usize & 15]));
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn error(text: &str) -> String {
+        parse(text).unwrap_err().message
+    }
+
+    #[test]
+    fn reads_what_serde_json_reads() {
+        let text = r#" {"a": [1, -2, 1.5, -0, 1e2, 18446744073709551615, 18446744073709551616,
+            -9223372036854775808, 123456789012345680000, "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00y",
+            true, false, null, {}, []], "b": {"c": "é"}, "a": 2} "#;
+        assert_eq!(
+            parse(text).unwrap(),
+            serde_json::from_str::<Value>(text).unwrap()
+        );
+        assert_eq!(
+            parse("9007199254740993").unwrap(),
+            json!(9_007_199_254_740_993u64)
+        );
+        assert_eq!(
+            parse("9007199254740993.0").unwrap().as_f64(),
+            Some(9_007_199_254_740_992.0)
+        );
+    }
+
+    #[test]
+    fn rejects_what_json_rejects() {
+        assert_eq!(
+            error("{\"schemaVersion\": 1,"),
+            "EOF while parsing an object at line 1 column 20"
+        );
+        assert_eq!(error("{} x"), "trailing characters at line 1 column 3");
+        assert_eq!(error("[1,\n  x]"), "expected value at line 2 column 2");
+        for bad in [
+            "",
+            "01",
+            "1.",
+            "-",
+            ".5",
+            "+1",
+            "1e",
+            "[1,]",
+            "{\"a\" 1}",
+            "{1: 2}",
+            "\"\\x\"",
+            "\"\u{1}\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "tru",
+            "nul",
+            "1e400",
+            "[1 2]",
+            "\"abc",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+            assert!(serde_json::from_str::<Value>(bad).is_err(), "{bad:?}");
+        }
+        let deep = "[".repeat(129) + &"]".repeat(129);
+        assert!(error(&deep).starts_with("recursion limit exceeded"));
+        let ok = "[".repeat(128) + &"]".repeat(128);
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn writes_compact_json() {
+        let value = json!({ "s": "a\"\\\n\u{1}é", "n": [0, -5, 1.5, 1e21, 18446744073709551615u64], "b": [true, false, null] });
+        let mut out = String::new();
+        write_value(&mut out, &value);
+        assert_eq!(
+            out,
+            r#"{"b":[true,false,null],"n":[0,-5,1.5,1e+21,18446744073709551615],"s":"a\"\\\n\u0001é"}"#
+        );
+        assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), value);
+    }
+
+    fn arbitrary_json() -> impl Strategy<Value = Value> {
+        let scalar = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "\\PC{0,8}".prop_map(Value::from),
+        ];
+        scalar.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("\\PC{0,4}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// `value` with every number as an f64 (and -0 as 0).
+    fn as_floats(value: Value) -> Value {
+        match value {
+            Value::Number(n) => Value::from(n.as_f64().unwrap() + 0.0),
+            Value::Array(items) => Value::Array(items.into_iter().map(as_floats).collect()),
+            Value::Object(map) => {
+                Value::Object(map.into_iter().map(|(k, v)| (k, as_floats(v))).collect())
+            }
+            other => other,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn round_trips_with_serde_json(value in arbitrary_json(), pretty in any::<bool>()) {
+            let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
+            prop_assert_eq!(&parse(&text).unwrap(), &value);
+            let mut out = String::new();
+            write_value(&mut out, &value);
+            // Floats are written as JavaScript writes them (`2.0` as `2`, -0 as `0`).
+            prop_assert_eq!(as_floats(serde_json::from_str(&out).unwrap()), as_floats(value));
+        }
+
+        #[test]
+        fn accepts_exactly_what_serde_json_accepts(text in "[-0-9.eE+\\[\\]{}\":, a-z\\\\]{0,12}") {
+            prop_assert_eq!(parse(&text).ok(), serde_json::from_str::<Value>(&text).ok(), "{:?}", text);
+        }
+    }
+}
