@@ -6,6 +6,10 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# Compiled output is a cache shared by every checkout on this machine (correct
+# when empty, as on a new machine), so a fresh clone — CI's case — recompiles
+# only Halyard's own crates.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/halyard/target}
 START=$SECONDS
 STEP="setup"
 PASSED=()

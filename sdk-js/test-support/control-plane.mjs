@@ -14,15 +14,14 @@ let built;
 
 /**
  * The path of the `halyard` binary: $HALYARD_BIN, else `cargo build -p
- * control-plane` in the workspace's own target dir (a no-op when up to date).
+ * control-plane` in cargo's target dir ($CARGO_TARGET_DIR, else the
+ * workspace's `target/`; a no-op after `cargo test --workspace`).
  */
 export function findHalyardBinary() {
   if (process.env.HALYARD_BIN) return process.env.HALYARD_BIN;
   if (built) return built;
-  const env = { ...process.env };
-  delete env.CARGO_TARGET_DIR; // the binary the tests run is the workspace's, target/debug/halyard
-  const result = spawnSync('cargo', ['build', '-p', 'control-plane', '--bin', 'halyard'], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const binary = path.join(REPO, 'target', 'debug', 'halyard');
+  const result = spawnSync('cargo', ['build', '-p', 'control-plane', '--bin', 'halyard'], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const binary = path.join(process.env.CARGO_TARGET_DIR || path.join(REPO, 'target'), 'debug', 'halyard');
   if (result.status !== 0 || !existsSync(binary)) {
     throw new Error(`cargo build -p control-plane failed (status ${result.status}):\n${result.stderr?.slice(-4000)}`);
   }
