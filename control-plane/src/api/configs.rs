@@ -204,7 +204,7 @@ async fn update_config(
     let before = data.config_view(&change.env, &change.config);
     apply(&mut change.config, &data, &change.flag, body)?;
     change.save(&mut *tx).await?;
-    let data = change.load(&mut *tx).await?;
+    // Rules and overrides did not change: the data read before still describes them.
     let mut after = data.config_view(&change.env, &change.config);
     change
         .finish(
