@@ -7,8 +7,8 @@
 //!   strings as they are, numbers as JavaScript's `String(n)`, booleans as
 //!   `true`/`false` (so the attribute `42` equals the operand `"42"` and `42`);
 //! - `caseInsensitive` lowercases both sides per character with Unicode's
-//!   lowercase mapping (`char::to_lowercase`, no locale); for `regex` it is
-//!   regex-lite's folding, which covers ASCII only;
+//!   lowercase mapping (`char::to_lowercase`, no locale), `regex` included
+//!   (its syntax: `regex.rs`);
 //! - numeric operators accept numbers and strings holding a finite number;
 //! - semver operators parse the attribute leniently (`v2.4` = `2.4.0`);
 //! - `before`/`after` accept RFC 3339 strings and epoch-millisecond numbers.
@@ -20,7 +20,7 @@ use crate::number::NumberText;
 use crate::text::{contains, ends_with, equals, fold, starts_with, ValueSet};
 use crate::time::parse_rfc3339_ms;
 use crate::version::{compare, parse_lenient_semver, parse_strict_semver};
-use regex_lite::{Regex, RegexBuilder};
+use crate::regex::Regex;
 use semver::Version;
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -29,8 +29,6 @@ use std::cmp::Ordering;
 pub const MAX_CONDITION_DEPTH: usize = 32;
 /// Longest regex pattern accepted, in bytes.
 const MAX_REGEX_LEN: usize = 1_024;
-/// Compiled-size cap for one regex (regex-lite's own unit, bytes of NFA).
-const REGEX_SIZE_LIMIT: usize = 256 * 1_024;
 
 /// A compiled condition tree.
 #[derive(Debug)]
@@ -353,10 +351,7 @@ fn compile_comparison(
                 Value::String(_) => return Err(fail("value", "regex longer than 1024 bytes")),
                 _ => return Err(fail("value", "must be a regex string")),
             };
-            let re = RegexBuilder::new(pattern)
-                .case_insensitive(ci)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
+            let re = Regex::new(pattern, ci)
                 .map_err(|e| fail("value", &format!("invalid regex: {e}")))?;
             Test::Regex(re)
         }

@@ -287,7 +287,10 @@ pub enum Operator {
     After,
     /// The attribute is present (`value: false` asks for absence).
     Exists,
-    /// Matches a regular expression (regex-lite syntax).
+    /// Matches a regular expression anywhere in the text. Supported syntax:
+    /// literals, `.`, classes `[a-z]` / `[^…]`, `\d \w \s \D \W \S`, escaped
+    /// metacharacters, anchors `^ $`, groups `( )` / `(?: )`, alternation `|`,
+    /// greedy `* + ? {m} {m,} {m,n}`; anything else rejects the datafile.
     Regex,
 }
 

@@ -31,6 +31,7 @@ mod error;
 mod evaluate;
 pub mod json;
 mod number;
+mod regex;
 mod text;
 mod time;
 mod validate;
