@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::error::Category;
+use serde_json::Value;
 
 /// Largest request body accepted (413 above).
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -37,39 +37,68 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
-/// Deserializes a request body, classifying failures as 400 or 422.
+/// Deserializes a request body: 400 for malformed JSON, 422 naming the field
+/// for a well-formed body of the wrong shape.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        None => {
-            return Err(ApiError::BadRequest(
-                "request body is empty: expected a JSON object".to_owned(),
-            ))
-        }
-        // Every body is an object; serde would otherwise accept structs as arrays.
-        Some(b'{') => {}
-        Some(_) if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() => {
-            return Err(ApiError::invalid("body", "expected a JSON object"));
-        }
-        Some(_) => {}
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::BadRequest(
+            "request body is empty: expected a JSON object".to_owned(),
+        ));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        match inner.classify() {
-            Category::Data => ApiError::invalid(
-                if path == "." { "body".to_owned() } else { path },
-                inner.to_string(),
-            ),
-            Category::Syntax | Category::Eof | Category::Io => {
-                ApiError::BadRequest(format!("malformed JSON: {inner}"))
-            }
-        }
-    })?;
-    deserializer
-        .end()
+    let value: Value = serde_json::from_slice(bytes)
         .map_err(|error| ApiError::BadRequest(format!("malformed JSON: {error}")))?;
-    Ok(value)
+    // Every body is an object; serde would otherwise accept structs as arrays.
+    if !value.is_object() {
+        return Err(ApiError::invalid("body", "expected a JSON object"));
+    }
+    // PostgreSQL text cannot hold NUL, so no backend may accept it.
+    if let Some(field) = find_nul(&value, String::new()) {
+        return Err(ApiError::invalid(field, "must not contain NUL characters"));
+    }
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let field = if path == "." { "body".to_owned() } else { path };
+        ApiError::invalid(field, error.into_inner().to_string())
+    })
+}
+
+/// The path (`variations[1].value`) of the first string or key holding a NUL.
+fn find_nul(value: &Value, path: String) -> Option<String> {
+    let nul = |text: &str| text.contains('\0');
+    match value {
+        Value::String(text) if nul(text) => Some(if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| find_nul(item, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let field = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            if nul(key) {
+                Some(field)
+            } else {
+                find_nul(item, field)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// 400 when a URL part carries an encoded NUL (`%00`).
+fn reject_encoded_nul(part: Option<&str>, what: &str) -> Result<(), ApiError> {
+    if part.is_some_and(|text| text.contains("%00")) {
+        return Err(ApiError::BadRequest(format!(
+            "the {what} must not contain NUL characters"
+        )));
+    }
+    Ok(())
 }
 
 /// For `Option<Option<T>>` fields: absent → `None`, `null` → `Some(None)`.
@@ -107,29 +136,35 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 }
 
 /// Path parameters.
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Path<T>(pub T);
 
-impl From<PathRejection> for ApiError {
-    fn from(rejection: PathRejection) -> Self {
-        match rejection {
-            PathRejection::FailedToDeserializePathParams(error) => {
-                ApiError::BadRequest(error.body_text())
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        reject_encoded_nul(Some(parts.uri.path()), "path")?;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(PathRejection::FailedToDeserializePathParams(error)) => {
+                Err(ApiError::BadRequest(error.body_text()))
             }
-            other => ApiError::Internal(other.body_text()),
+            Err(other) => Err(ApiError::Internal(other.body_text())),
         }
     }
 }
 
 /// Query-string parameters.
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct Query<T>(pub T);
 
-impl From<QueryRejection> for ApiError {
-    fn from(rejection: QueryRejection) -> Self {
-        ApiError::BadRequest(rejection.body_text())
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        reject_encoded_nul(parts.uri.query(), "query string")?;
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
+            .map_err(|rejection: QueryRejection| ApiError::BadRequest(rejection.body_text()))
     }
 }
 
@@ -186,5 +221,18 @@ mod tests {
         assert!(error_of(r#"{"name":"x","items":[],"extra":1}"#)
             .to_string()
             .contains("unknown field `extra`"));
+    }
+
+    #[test]
+    fn nul_characters_and_non_objects_are_refused() {
+        let error = error_of(r#"{"name": "a\u0000b", "items": []}"#);
+        assert_eq!(error.to_string(), "name: must not contain NUL characters");
+        let error = error_of(r#"{"name": "a", "items": [{"value": 1, "n\u0000": 2}]}"#);
+        assert_eq!(error.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(error.to_string().starts_with("items[0].n"), "{error}");
+        assert_eq!(
+            error_of("[1, 2]").to_string(),
+            "body: expected a JSON object"
+        );
     }
 }
