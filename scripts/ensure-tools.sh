@@ -3,7 +3,11 @@
 # already done: the wasm32 target, the wasm-bindgen CLI at the Cargo.lock version,
 # wasm-pack, Chromium and the PostgreSQL server (Debian packages), and sdk-js's npm
 # packages. Only the package registries are used (crates.io, Debian, npm).
+#   --sdk  only what building the SDK needs (the run command's playground):
+#          no Chromium, no PostgreSQL.
 set -euo pipefail
+SDK_ONLY=
+[ "${1:-}" = "--sdk" ] && SDK_ONLY=1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 LOGS=$ROOT/target/ensure-tools
@@ -73,7 +77,9 @@ else
 fi
 
 # 4. Chromium for the browser tests (never Playwright's own download).
-if [ -x /usr/bin/chromium ]; then
+if [ -n "$SDK_ONLY" ]; then
+  say chromium "not needed to build the SDK"
+elif [ -x /usr/bin/chromium ]; then
   say chromium "present"
 else
   apt_install chromium chromium
@@ -81,7 +87,9 @@ else
 fi
 
 # 5. PostgreSQL server binaries for scripts/pg-up.sh.
-if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+if [ -n "$SDK_ONLY" ]; then
+  say postgresql "not needed to build the SDK"
+elif compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   say postgresql "$(basename "$(dirname "$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")")") present"
 else
   apt_install postgresql postgresql
