@@ -39,7 +39,9 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
         })?;
     let address = listener.local_addr().map_err(ServeError::Serve)?;
     let new_admin_token = seed::bootstrap_admin(&store, config.admin_token.as_deref()).await?;
-    let app = app(AppState::new(store.clone()));
+    let state = AppState::new(store.clone());
+    let delivery = state.delivery.clone();
+    let app = app(state);
     if config.demo && demo::seed(&app, &store).await? {
         tracing::info!("seeded the demo organization `demo`");
     }
@@ -48,7 +50,11 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     }
     tracing::info!(%address, "listening");
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // SSE streams never end by themselves: end them so shutdown can complete.
+            delivery.close();
+        })
         .await
         .map_err(ServeError::Serve)?;
     store.close().await;

@@ -64,6 +64,26 @@ pub struct EnvironmentServing<'a> {
     pub evaluations: Option<u64>,
 }
 
+impl<'a> EnvironmentServing<'a> {
+    /// What SDKs reported serving ([`observed`]), or else what the configuration can serve.
+    pub fn new(
+        enabled: bool,
+        observed: Option<(u64, BTreeSet<&'a str>)>,
+        configured: impl FnOnce() -> BTreeSet<&'a str>,
+    ) -> Self {
+        let evaluations = observed.as_ref().map(|(total, _)| *total);
+        let variations = match observed {
+            Some((total, served)) if total > 0 => served,
+            _ => configured(),
+        };
+        Self {
+            enabled,
+            variations,
+            evaluations,
+        }
+    }
+}
+
 /// The facts the rule looks at.
 pub struct FlagActivity<'a> {
     pub status: FlagStatus,

@@ -361,16 +361,9 @@ impl ProjectData {
             .into_iter()
             .map(|config| {
                 let observed = stale::observed(&self.served, &config.environment_id, &flag.key);
-                let evaluations = observed.as_ref().map(|(total, _)| *total);
-                let variations = match observed {
-                    Some((total, served)) if total > 0 => served,
-                    _ => self.servable(flag, config, now),
-                };
-                EnvironmentServing {
-                    enabled: config.enabled,
-                    variations,
-                    evaluations,
-                }
+                EnvironmentServing::new(config.enabled, observed, || {
+                    self.servable(flag, config, now)
+                })
             })
             .collect();
         FlagActivity {

@@ -5,7 +5,8 @@
 //! wait for it, so a burst of SDKs refetching after a publish costs one
 //! database read and one compression. Invalidation removes the slot: a load
 //! that began before the publish fills the old, detached slot and is never
-//! served to later requests.
+//! served to later requests. Unknown keys and environments never published
+//! are not kept, so a new environment or a first publish is seen at once.
 
 use super::revisions::Prepared;
 use crate::error::{ApiError, Result};
@@ -17,7 +18,7 @@ use tokio::sync::OnceCell;
 /// What an SDK key leads to.
 #[derive(Clone)]
 pub enum Entry {
-    /// The environment exists but was never published.
+    /// The environment exists but was never published (never cached).
     Unpublished {
         environment_id: Arc<str>,
     },

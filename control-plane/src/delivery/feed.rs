@@ -39,6 +39,8 @@ pub enum Notice {
     },
     /// Notices may have been missed: check again.
     Resync,
+    /// The server is shutting down: end every stream.
+    Closing,
 }
 
 /// The payload of a notification (see the trigger in migration 0002).

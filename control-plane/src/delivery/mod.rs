@@ -115,6 +115,11 @@ impl Delivery {
         }
     }
 
+    /// Ends every SSE stream (graceful shutdown waits for open connections).
+    pub fn close(&self) {
+        let _ = self.inner.notices.send(Notice::Closing);
+    }
+
     /// Notices of publishes from now on.
     async fn subscribe(&self) -> broadcast::Receiver<Notice> {
         self.start_feed().await;
@@ -161,6 +166,7 @@ impl Inner {
                 self.cache.invalidate(sdk_key);
             }
             Notice::Resync => self.cache.clear(),
+            Notice::Closing => {}
         }
         // No subscriber is not an error.
         let _ = self.notices.send(notice);

@@ -99,6 +99,7 @@ impl Watch {
                 {
                     return None
                 }
+                Ok(Notice::Closing) => return None,
                 Ok(Notice::Resync) | Err(RecvError::Lagged(_)) => {
                     // Announce where the environment stands now; SDKs ignore a revision they have.
                     let entry = self.delivery.lookup(&self.sdk_key).await.ok()??;

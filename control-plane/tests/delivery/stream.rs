@@ -8,6 +8,7 @@ use crate::harness::TestApp;
 use crate::support::{
     acme_with_flag, datafile, publish, raw, sdk_key, serve_another, serve_same, set_enabled, Sse,
 };
+use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
 backend_tests!(
@@ -122,4 +123,58 @@ async fn unknown_keys_are_not_found(app: TestApp) {
     assert_eq!(reply.header("access-control-allow-origin"), "*");
     let body: serde_json::Value = serde_json::from_slice(&reply.bytes).expect("JSON");
     assert_eq!(body["error"], "unknown SDK key");
+}
+
+/// A quiet stream still sends `: keep-alive` every 15 s (one backend suffices: no database involved).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_stream_sends_keep_alive_comments() {
+    crate::harness::run(crate::harness::Backend::Sqlite, |app| async move {
+        let key = acme_with_flag(&app, "new_checkout").await;
+        let mut sse = Sse::connect(serve_same(&app).await, &key).await;
+        sse.expect_revision(revision(&app, "production").await, Duration::from_secs(5))
+            .await;
+        let started = Instant::now();
+        sse.expect_text("\n: keep-alive\n\n", Duration::from_secs(17))
+            .await;
+        assert!(
+            started.elapsed() > Duration::from_secs(13),
+            "{:?}",
+            started.elapsed()
+        );
+    })
+    .await;
+}
+
+/// Graceful shutdown ends open streams instead of waiting for them forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_ends_open_streams() {
+    crate::harness::run(crate::harness::Backend::Sqlite, |app| async move {
+        let key = acme_with_flag(&app, "new_checkout").await;
+        let state = control_plane::AppState::new(app.store.clone());
+        let delivery = state.delivery.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(
+            axum::serve(listener, control_plane::app(state))
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                    delivery.close();
+                })
+                .into_future(),
+        );
+        let mut sse = Sse::connect(address, &key).await;
+        sse.expect_revision(revision(&app, "production").await, Duration::from_secs(5))
+            .await;
+        stop.send(()).expect("server running");
+        sse.expect_closed(Duration::from_secs(2)).await;
+        tokio::time::timeout(Duration::from_secs(2), server)
+            .await
+            .expect("the server stops")
+            .expect("no panic")
+            .expect("no error");
+    })
+    .await;
 }
