@@ -29,9 +29,16 @@ fn main() -> ExitCode {
     let compiled = CompiledDatafile::from_json(&datafile(50)).unwrap_or_else(|e| panic!("{e}"));
     let pool = contexts();
     let slot_pool: Vec<_> = pool.iter().map(|ctx| slots(&compiled, ctx)).collect();
+    let index = compiled.flag_index("checkout_v2").unwrap_or_default();
     let checksum = match name.as_str() {
-        "checkout" => measure(&pool, count, |ctx| one(&compiled, ctx)),
-        "checkout-slots" => measure(&slot_pool, count, |ctx| one(&compiled, ctx)),
+        "checkout" => measure(&pool, count, |ctx| {
+            let result = compiled.evaluate(black_box("checkout_v2"), ctx, NOW);
+            result.variation_index.map_or(0, |v| v as usize + 1)
+        }),
+        "checkout-slots" => measure(&slot_pool, count, |ctx| {
+            let result = compiled.evaluate_index(black_box(index), ctx, NOW);
+            result.variation_index.map_or(0, |v| v as usize + 1)
+        }),
         "all" => measure(&pool, count, |ctx| all(&compiled, ctx)),
         "all-slots" => measure(&slot_pool, count, |ctx| all(&compiled, ctx)),
         _ => {
@@ -41,11 +48,6 @@ fn main() -> ExitCode {
     };
     println!("{name} × {count}: checksum {checksum}");
     ExitCode::SUCCESS
-}
-
-fn one<C: Attributes>(compiled: &CompiledDatafile, ctx: &C) -> usize {
-    let result = compiled.evaluate(black_box("checkout_v2"), ctx, NOW);
-    result.variation_index.map_or(0, |v| v as usize + 1)
 }
 
 fn all<C: Attributes>(compiled: &CompiledDatafile, ctx: &C) -> usize {

@@ -35,26 +35,27 @@ pub struct CompiledDatafile {
 /// Flag key → position.
 type FlagIndex = HashMap<Box<str>, usize, BuildHasherDefault<KeyHasher>>;
 
-/// FNV-1a: for keys of a dozen bytes it costs a fifth of SipHash or XXH64's
-/// streaming state. The keys come from the datafile (trusted input), so
-/// SipHash's resistance to crafted collisions buys nothing here.
+/// A multiply-rotate hash a word at a time (as rustc's FxHash): for keys of a
+/// dozen bytes it costs a fraction of SipHash or byte-wise FNV. The keys come
+/// from the datafile (trusted input), so SipHash's resistance to crafted
+/// collisions buys nothing here.
+#[derive(Default)]
 struct KeyHasher(u64);
-
-impl Default for KeyHasher {
-    fn default() -> Self {
-        KeyHasher(0xCBF2_9CE4_8422_2325)
-    }
-}
 
 impl Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+        for chunk in bytes.chunks(8) {
+            let word = chunk
+                .iter()
+                .rev()
+                .fold(0u64, |word, &b| word << 8 | u64::from(b));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517C_C1B7_2722_0A95);
         }
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The product's high bits are its best mixed; the table indexes by the low ones.
+        self.0.rotate_left(26)
     }
 }
 

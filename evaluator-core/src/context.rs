@@ -167,12 +167,13 @@ impl AttributeTable {
 /// `id % REMEMBERED`; ids are dense, so the first ones never collide).
 const REMEMBERED: usize = 8;
 
-/// An attribute as read once, and the hash of its text once bucketing asked.
-#[derive(Clone, Copy)]
+/// Attributes as read once, and the hashes of their text once bucketing
+/// asked, by slot `id % REMEMBERED`.
 struct Remembered<'a> {
-    id: AttrId,
-    value: Option<AttrValue<'a>>,
-    hash: Option<u64>,
+    /// The id in each slot; `u32::MAX` (no [`AttrId`]) while empty.
+    ids: [Cell<u32>; REMEMBERED],
+    values: [Cell<Option<AttrValue<'a>>>; REMEMBERED],
+    hashes: [Cell<Option<u64>>; REMEMBERED],
 }
 
 /// Reads a context's attributes by id, applying the `userId` fallback.
@@ -185,7 +186,7 @@ pub(crate) struct Reader<'a, C: ?Sized> {
     table: &'a AttributeTable,
     /// `appVersion` parsed once per reader: evaluate-all checks it per flag.
     app_version: OnceCell<Option<Version>>,
-    remembered: [Cell<Option<Remembered<'a>>>; REMEMBERED],
+    remembered: Remembered<'a>,
 }
 
 impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
@@ -194,7 +195,11 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
             ctx,
             table,
             app_version: OnceCell::new(),
-            remembered: [const { Cell::new(None) }; REMEMBERED],
+            remembered: Remembered {
+                ids: [const { Cell::new(u32::MAX) }; REMEMBERED],
+                values: [const { Cell::new(None) }; REMEMBERED],
+                hashes: [const { Cell::new(None) }; REMEMBERED],
+            },
         }
     }
 
@@ -211,41 +216,28 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
 
     #[inline]
     pub(crate) fn read(&self, id: AttrId) -> Option<AttrValue<'a>> {
-        self.remember(id).value
+        let slot = usize::from(id) % REMEMBERED;
+        let known = &self.remembered;
+        if known.ids[slot].get() == u32::from(id) {
+            return known.values[slot].get();
+        }
+        let value = self.look_up(id);
+        known.ids[slot].set(u32::from(id));
+        known.values[slot].set(value);
+        known.hashes[slot].set(None);
+        value
     }
 
     /// `value_hash` (BUCKETING.md §2) of attribute `id`'s text; `None` when missing.
     #[inline]
     pub(crate) fn value_hash(&self, id: AttrId) -> Option<u64> {
-        let entry = self.remember(id);
-        if entry.hash.is_some() {
-            return entry.hash;
+        // Reading first puts `id` in its slot, so the slot's hash is `id`'s.
+        let value = self.read(id)?;
+        let hash = &self.remembered.hashes[usize::from(id) % REMEMBERED];
+        if hash.get().is_none() {
+            hash.set(Some(value_hash(value.to_text().as_str())));
         }
-        let hash = Some(value_hash(entry.value?.to_text().as_str()));
-        self.slot(id).set(Some(Remembered { hash, ..entry }));
-        hash
-    }
-
-    #[inline]
-    fn slot(&self, id: AttrId) -> &Cell<Option<Remembered<'a>>> {
-        &self.remembered[usize::from(id) % REMEMBERED]
-    }
-
-    #[inline]
-    fn remember(&self, id: AttrId) -> Remembered<'a> {
-        let slot = self.slot(id);
-        match slot.get() {
-            Some(hit) if hit.id == id => hit,
-            _ => {
-                let entry = Remembered {
-                    id,
-                    value: self.look_up(id),
-                    hash: None,
-                };
-                slot.set(Some(entry));
-                entry
-            }
-        }
+        hash.get()
     }
 
     fn look_up(&self, id: AttrId) -> Option<AttrValue<'a>> {

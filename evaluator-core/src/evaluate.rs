@@ -207,13 +207,26 @@ impl CompiledDatafile {
         ctx: &C,
         now_ms: i64,
     ) -> Vec<Evaluation<'_>> {
+        let mut all = Vec::with_capacity(self.flags.len());
+        self.evaluate_all_with(ctx, now_ms, |_, evaluation| all.push(evaluation.clone()));
+        all
+    }
+
+    /// Evaluates every flag in datafile order and hands each result, with
+    /// the flag's index, to `each`, without collecting them. The whole call
+    /// reads each attribute once, hashes each hash attribute once and parses
+    /// `appVersion` once, however many flags use them.
+    pub fn evaluate_all_with<'a, C: Attributes + ?Sized>(
+        &'a self,
+        ctx: &C,
+        now_ms: i64,
+        mut each: impl FnMut(usize, &Evaluation<'a>),
+    ) {
         let reader = Reader::new(ctx, &self.attributes);
-        self.datafile
-            .flags
-            .iter()
-            .zip(&self.flags)
-            .map(|(flag, compiled)| self.evaluate_flag(flag, compiled, &reader, now_ms))
-            .collect()
+        let flags = self.datafile.flags.iter().zip(&self.flags);
+        for (index, (flag, compiled)) in flags.enumerate() {
+            each(index, &self.evaluate_flag(flag, compiled, &reader, now_ms));
+        }
     }
 
     fn evaluate_flag<'a, C: Attributes + ?Sized>(

@@ -283,3 +283,47 @@ fn worked_example_end_to_end() {
         assert_eq!(served(0.70, user).as_deref(), at_70, "{user} at 70 %");
     }
 }
+
+/// One evaluation call remembers attribute reads and value hashes in 8 slots
+/// by id. Twenty flags bucketing on ten attributes of every type, read in an
+/// order that evicts slots, answer in `evaluate_all` as one by one and as
+/// `compute_bucket` says.
+#[test]
+fn remembered_value_hashes_match_the_specification() {
+    let texts = [
+        "u-1", "42", "true", "é", "", "x/y", "7", "false", "2.5", "user-9",
+    ];
+    let values = [
+        json!("u-1"),
+        json!(42),
+        json!(true),
+        json!("é"),
+        json!(""),
+        json!("x/y"),
+        json!(7.0),
+        json!(false),
+        json!(2.5),
+        json!("user-9"),
+    ];
+    let flags: Vec<Value> = (0..20)
+        .map(|i| {
+            let mut flag = abc_flag(json!([split_rule("r", 1.0, [0.5, 0.5, 0.0])]));
+            flag["key"] = json!(format!("f{i}"));
+            flag["rules"][0]["hashAttribute"] = json!(format!("a{}", (i * 3) % 10));
+            flag
+        })
+        .collect();
+    let compiled = compile(&datafile(json!(flags), json!([])));
+    let mut ctx = Context::default();
+    for (i, value) in values.iter().enumerate() {
+        ctx = ctx.with_attribute(format!("a{i}"), value.clone());
+    }
+    let all = compiled.evaluate_all(&ctx, 0);
+    for (i, result) in all.iter().enumerate() {
+        let text = texts[(i * 3) % 10];
+        let bucket = compute_bucket(&format!("f{i}"), "r", BucketPurpose::Variation, text);
+        let expected = if bucket < 50_000 { "a" } else { "b" };
+        assert_eq!(result.variation, Some(expected), "f{i} on {text:?}");
+        assert_eq!(compiled.evaluate(&format!("f{i}"), &ctx, 0), *result);
+    }
+}
