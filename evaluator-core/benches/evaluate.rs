@@ -45,6 +45,20 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    // What the WebAssembly binding's evaluateAllInto does: results into a buffer.
+    let mut variations = vec![0u32; compiled.flag_count()];
+    c.bench_function("evaluate_all_with (50 flags), slot context", |b| {
+        b.iter(|| {
+            i = (i + 1) % slot_pool.len();
+            compiled.evaluate_all_with(&slot_pool[i], NOW, |index, evaluation| {
+                if let Some(slot) = variations.get_mut(index) {
+                    *slot = evaluation.variation_index.unwrap_or(u32::MAX);
+                }
+            });
+            black_box(&variations);
+        })
+    });
+
     let big = datafile(1_000);
     c.bench_function("parse + compile (1,000 flags)", |b| {
         b.iter(|| black_box(CompiledDatafile::from_json(black_box(&big)).map(|d| d.flag_count())))

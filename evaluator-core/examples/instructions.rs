@@ -9,7 +9,8 @@
 //!
 //! Instructions per call = the reported total ÷ the count. Workloads:
 //! `checkout` (evaluate by key, JSON-shaped context), `checkout-slots`
-//! (evaluate_index, slot context), `all` and `all-slots` (evaluate_all).
+//! (evaluate_index, slot context), `all` and `all-slots` (evaluate_all),
+//! `all-with-slots` (evaluate_all_with, as the WebAssembly binding calls it).
 
 #[path = "../benches/workload/mod.rs"]
 mod workload;
@@ -23,7 +24,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(name), Some(Ok(count))) = (args.first(), args.get(1).map(|n| n.parse::<usize>()))
     else {
-        eprintln!("usage: instructions checkout|checkout-slots|all|all-slots COUNT");
+        eprintln!("usage: instructions checkout|checkout-slots|all|all-slots|all-with-slots COUNT");
         return ExitCode::from(2);
     };
     let compiled = CompiledDatafile::from_json(&datafile(50)).unwrap_or_else(|e| panic!("{e}"));
@@ -41,6 +42,13 @@ fn main() -> ExitCode {
         }),
         "all" => measure(&pool, count, |ctx| all(&compiled, ctx)),
         "all-slots" => measure(&slot_pool, count, |ctx| all(&compiled, ctx)),
+        "all-with-slots" => measure(&slot_pool, count, |ctx| {
+            let mut sum = 0;
+            compiled.evaluate_all_with(ctx, NOW, |_, evaluation| {
+                sum += evaluation.variation_index.map_or(0, |v| v as usize);
+            });
+            sum
+        }),
         _ => {
             eprintln!("unknown workload {name}");
             return ExitCode::from(2);

@@ -187,6 +187,10 @@ pub(crate) struct Reader<'a, C: ?Sized> {
     /// `appVersion` parsed once per reader: evaluate-all checks it per flag.
     app_version: OnceCell<Option<Version>>,
     remembered: Remembered<'a>,
+    /// Audience memberships decided so far, bit `i` for audience `i < 64`:
+    /// flags share audiences, and membership depends on the context only.
+    audiences_decided: Cell<u64>,
+    audiences_joined: Cell<u64>,
 }
 
 impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
@@ -200,6 +204,8 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
                 values: [const { Cell::new(None) }; REMEMBERED],
                 hashes: [const { Cell::new(None) }; REMEMBERED],
             },
+            audiences_decided: Cell::new(0),
+            audiences_joined: Cell::new(0),
         }
     }
 
@@ -226,6 +232,24 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
         known.values[slot].set(value);
         known.hashes[slot].set(None);
         value
+    }
+
+    /// Whether the context is in audience `index`, deciding with `decide`
+    /// only the first time this reader is asked (for the first 64 audiences).
+    pub(crate) fn in_audience(&self, index: u32, decide: impl FnOnce() -> bool) -> bool {
+        let Some(bit) = 1u64.checked_shl(index) else {
+            return decide();
+        };
+        if self.audiences_decided.get() & bit != 0 {
+            return self.audiences_joined.get() & bit != 0;
+        }
+        let joined = decide();
+        self.audiences_decided
+            .set(self.audiences_decided.get() | bit);
+        if joined {
+            self.audiences_joined.set(self.audiences_joined.get() | bit);
+        }
+        joined
     }
 
     /// `value_hash` (BUCKETING.md §2) of attribute `id`'s text; `None` when missing.

@@ -293,7 +293,7 @@ impl CompiledDatafile {
             || rule
                 .audiences
                 .iter()
-                .any(|&a| self.is_in_audience(a, reader));
+                .any(|&a| reader.in_audience(a, || self.is_in_audience(a, reader)));
         if !in_audiences {
             return None;
         }

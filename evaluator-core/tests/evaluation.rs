@@ -393,3 +393,42 @@ fn js_text(n: f64) -> String {
         _ => n.to_string(),
     }
 }
+
+/// Evaluate-all decides each audience once per call (for the first 64) and
+/// shares the answer between flags: 70 audiences, each used by two flags,
+/// answer in `evaluate_all` as flag by flag, members and non-members alike.
+#[test]
+fn shared_audiences_answer_alike_in_evaluate_all() {
+    let audiences: Vec<Value> = (0..70)
+        .map(|i| {
+            json!({ "id": format!("aud{i}"), "name": "n",
+                "excluded": { "key": ["blocked"] },
+                "conditions": { "attribute": "tier", "op": "lt", "value": i } })
+        })
+        .collect();
+    let flags: Vec<Value> = (0..140)
+        .map(|i| {
+            let mut rule = rollout_rule("r", "TARGETED_DELIVERY", 1.0);
+            rule["audiences"] = json!([format!("aud{}", (i * 7) % 70), format!("aud{}", i / 2)]);
+            boolean_flag(&format!("f{i}"), json!([rule]))
+        })
+        .collect();
+    let compiled = compile(&datafile(json!(flags), json!(audiences)));
+    for (key, tier) in [("u", 0), ("u", 30), ("u", 69), ("blocked", 10)] {
+        let ctx = Context::with_key(key).with_attribute("tier", tier);
+        let all = compiled.evaluate_all(&ctx, NOW);
+        for (i, result) in all.iter().enumerate() {
+            assert_eq!(
+                *result,
+                compiled.evaluate(&format!("f{i}"), &ctx, NOW),
+                "f{i}"
+            );
+            let member = key != "blocked" && (tier < (i * 7) % 70 || tier < i / 2);
+            assert_eq!(
+                result.rule_id.is_some(),
+                member,
+                "f{i} for {key} at tier {tier}"
+            );
+        }
+    }
+}
