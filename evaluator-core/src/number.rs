@@ -4,8 +4,6 @@
 //! compare numbers by their text, so native and JS callers must agree on
 //! that text: `1` not `1.0`, `1e+21` not `1000000000000000000000`.
 
-use core::fmt::Write;
-
 /// Long enough for any `f64` in JavaScript's format (at most 25 bytes).
 const CAPACITY: usize = 32;
 
@@ -58,13 +56,11 @@ impl NumberText {
     }
 
     /// ECMA-262 Number::toString for a positive finite `n`, from the
-    /// shortest round-trip digits that Rust's `{:e}` produces.
+    /// shortest round-trip digits that ryu produces (core's float printing
+    /// would add ~17 KB to the WebAssembly module).
     fn push_finite(&mut self, n: f64) {
-        let mut sci = Scratch::default();
-        if write!(sci, "{n:e}").is_err() {
-            return;
-        }
-        let (digit_buf, k, n_exp) = sci.split();
+        let mut ryu_buf = ryu::Buffer::new();
+        let (digit_buf, k, n_exp) = split_digits(ryu_buf.format_finite(n).as_bytes());
         let digits = &digit_buf[..k];
         // `n_exp` is the ECMAScript n: the value is 0.digits × 10^n_exp.
         if k as i32 <= n_exp && n_exp <= 21 {
@@ -87,50 +83,66 @@ impl NumberText {
             }
             let exp = n_exp - 1;
             self.push(if exp < 0 { b"e-" } else { b"e+" });
-            let mut exp_text = Scratch::default();
-            if write!(exp_text, "{}", exp.unsigned_abs()).is_ok() {
-                self.push(&exp_text.bytes[..exp_text.len]);
+            self.push_unsigned(exp.unsigned_abs());
+        }
+    }
+
+    /// Decimal digits of `value`, without core's formatting machinery.
+    fn push_unsigned(&mut self, mut value: u32) {
+        let mut reversed = [0u8; 10];
+        let mut len = 0;
+        loop {
+            reversed[len] = b'0' + (value % 10) as u8;
+            len += 1;
+            value /= 10;
+            if value == 0 {
+                break;
             }
         }
+        reversed[..len].reverse();
+        self.push(&reversed[..len]);
     }
 }
 
-/// `{:e}` output such as `1.2345e-7`, split into digits and exponent.
-#[derive(Default)]
-struct Scratch {
-    bytes: [u8; CAPACITY],
-    len: usize,
-}
-
-impl Scratch {
-    /// Returns (digits without the point, digit count, ECMAScript n).
-    fn split(&self) -> ([u8; CAPACITY], usize, i32) {
-        let text = &self.bytes[..self.len];
-        let e = text.iter().position(|&b| b == b'e').unwrap_or(text.len());
-        let mut digits = [0u8; CAPACITY];
-        let mut k = 0;
-        for &b in text[..e].iter().filter(|b| b.is_ascii_digit()) {
-            digits[k] = b;
-            k += 1;
+/// Splits ryu's text (`1.0`, `0.001`, `1.5e-7`, `1e21`) into significant
+/// digits without leading or trailing zeros, their count and the
+/// ECMAScript n (the value is 0.digits × 10^n).
+fn split_digits(text: &[u8]) -> ([u8; CAPACITY], usize, i32) {
+    let mut digits = [0u8; CAPACITY];
+    let mut k = 0;
+    // Digits before the point, counting those dropped as leading zeros.
+    let mut point: i32 = 0;
+    let mut seen_point = false;
+    let mut exp: i32 = 0;
+    let mut exp_negative = false;
+    let mut in_exp = false;
+    for &b in text {
+        match b {
+            b'e' | b'E' => in_exp = true,
+            b'-' if in_exp => exp_negative = true,
+            b'0'..=b'9' if in_exp => exp = exp * 10 + i32::from(b - b'0'),
+            b'.' => seen_point = true,
+            b'0'..=b'9' => {
+                if b == b'0' && k == 0 {
+                    // A leading zero shifts the point only after it.
+                    if seen_point {
+                        point -= 1;
+                    }
+                } else if k < CAPACITY {
+                    digits[k] = b;
+                    k += 1;
+                    if !seen_point {
+                        point += 1;
+                    }
+                }
+            }
+            _ => {}
         }
-        let exp = core::str::from_utf8(&text[(e + 1).min(text.len())..])
-            .ok()
-            .and_then(|s| s.parse::<i32>().ok())
-            .unwrap_or(0);
-        (digits, k, exp + 1)
     }
-}
-
-impl Write for Scratch {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let end = self.len + s.len();
-        if end > CAPACITY {
-            return Err(core::fmt::Error);
-        }
-        self.bytes[self.len..end].copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
+    while k > 1 && digits[k - 1] == b'0' {
+        k -= 1;
     }
+    (digits, k, point + if exp_negative { -exp } else { exp })
 }
 
 #[cfg(test)]
@@ -167,9 +179,29 @@ mod tests {
             (f64::INFINITY, "Infinity"),
             (f64::NEG_INFINITY, "-Infinity"),
             (12345678.0, "12345678"),
+            // An exact tie in the 17th digit: JavaScript rounds to even.
+            (-1116997651082242.2, "-1116997651082242.2"),
         ];
         for &(n, expected) in cases {
             assert_eq!(js(n), expected, "{n:e}");
+        }
+    }
+
+    proptest::proptest! {
+        // Core's `{:e}` is shortest too but rounds exact ties up where
+        // JavaScript picks the even digit, so only length and exponent are
+        // compared; the digits must round-trip.
+        #[test]
+        fn digits_are_shortest_and_round_trip(bits in proptest::prelude::any::<u64>()) {
+            let n = f64::from_bits(bits);
+            if n.is_finite() && n != 0.0 {
+                let core = format!("{:e}", n.abs());
+                let (_, want_k, want_n) = split_digits(core.as_bytes());
+                let mut buf = ryu::Buffer::new();
+                let (_, got_k, got_n) = split_digits(buf.format_finite(n.abs()).as_bytes());
+                proptest::prop_assert_eq!((got_k, got_n), (want_k, want_n), "{}", core);
+                proptest::prop_assert_eq!(js(n).parse::<f64>().ok(), Some(n));
+            }
         }
     }
 

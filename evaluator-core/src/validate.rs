@@ -5,6 +5,7 @@
 
 use crate::datafile::{Datafile, Flag, FlagType, SCHEMA_VERSION};
 use crate::error::DatafileError;
+use crate::number::NumberText;
 use crate::time::parse_rfc3339_ms;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -121,7 +122,11 @@ pub(crate) fn check_share(share: f64) -> Result<f64, String> {
     if share.is_finite() && (0.0..=1.0).contains(&share) {
         Ok(share)
     } else {
-        Err(format!("{share} is not within 0..=1"))
+        // JavaScript's number text: core's float printing would bloat the wasm.
+        Err(format!(
+            "{} is not within 0..=1",
+            NumberText::new(share).as_str()
+        ))
     }
 }
 
@@ -131,6 +136,9 @@ pub(crate) fn check_split_sum(shares: impl Iterator<Item = f64>) -> Result<(), S
     if (sum - 1.0).abs() <= SPLIT_SUM_TOLERANCE {
         Ok(())
     } else {
-        Err(format!("percentages sum to {sum}"))
+        Err(format!(
+            "percentages sum to {}",
+            NumberText::new(sum).as_str()
+        ))
     }
 }
