@@ -10,7 +10,7 @@ use crate::context::{AttrId, AttributeTable, Interner};
 use crate::datafile::{Audience, Datafile, Flag, FlagStatus, Rule, RuleType};
 use crate::error::DatafileError;
 use crate::evaluate::Reason;
-use crate::text::ValueSet;
+use crate::text::{KeyHasher, ValueSet};
 use crate::validate::{
     check_datafile_header, check_share, check_split_sum, check_unique, check_variations,
     resolve_variation,
@@ -19,7 +19,7 @@ use crate::version::parse_strict_semver;
 use semver::Version;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 /// A validated datafile indexed for evaluation. Build it once per datafile
 /// revision and share it; evaluation only reads it.
@@ -34,30 +34,6 @@ pub struct CompiledDatafile {
 
 /// Flag key → position.
 type FlagIndex = HashMap<Box<str>, usize, BuildHasherDefault<KeyHasher>>;
-
-/// A multiply-rotate hash a word at a time (as rustc's FxHash): for keys of a
-/// dozen bytes it costs a fraction of SipHash or byte-wise FNV. The keys come
-/// from the datafile (trusted input), so SipHash's resistance to crafted
-/// collisions buys nothing here.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let word = chunk
-                .iter()
-                .rev()
-                .fold(0u64, |word, &b| word << 8 | u64::from(b));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517C_C1B7_2722_0A95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        // The product's high bits are its best mixed; the table indexes by the low ones.
-        self.0.rotate_left(26)
-    }
-}
 
 /// One flag, with variation keys resolved to indices into its `variations`.
 #[derive(Debug)]
