@@ -86,25 +86,51 @@ async fn audiences_crud(app: TestApp) {
 async fn audience_conditions_are_validated(app: TestApp) {
     fixtures::acme(&app).await;
     let audiences = format!("{ACME}/audiences");
-    let post = |conditions| {
-        app.post(&audiences)
+    // evaluator-core words the messages; the API makes sure they name the field.
+    let cases = [
+        (
+            json!({ "all": [{ "attribute": "plan", "op": "like", "value": "x" }] }),
+            "all[0].op",
+            "unknown variant `like`",
+        ),
+        (
+            json!({ "attribute": "appVersion", "op": "semverGte", "value": "2.x" }),
+            "value",
+            "not a semantic version",
+        ),
+        (
+            json!({ "attribute": "email", "op": "regex", "value": "(" }),
+            "value",
+            "invalid regex",
+        ),
+        (
+            json!({ "attribute": "plan", "op": "in" }),
+            "values",
+            "required",
+        ),
+        (json!({ "every": [] }), "every", "unknown field `every`"),
+    ];
+    for (conditions, field, problem) in cases {
+        let body = app
+            .post(&audiences)
             .json(json!({ "key": "a", "name": "A", "conditions": conditions }))
             .expect(422)
-    };
-    let op = post(json!({ "all": [{ "attribute": "plan", "op": "like", "value": "x" }] })).await;
-    let semver =
-        post(json!({ "attribute": "appVersion", "op": "semverGte", "value": "2.x" })).await;
-    let regex = post(json!({ "attribute": "email", "op": "regex", "value": "(" })).await;
-    let values = post(json!({ "attribute": "plan", "op": "in" })).await;
-    let shape = post(json!({ "every": [] })).await;
+            .await;
+        let message = body["error"].as_str().unwrap();
+        assert!(message.starts_with("conditions"), "{message}");
+        assert!(
+            message.contains(field) && message.contains(problem),
+            "{message}"
+        );
+    }
     let attribute = app
         .post(&audiences)
         .json(json!({ "key": "a", "name": "A", "included": { " ": ["x"] } }))
         .expect(422)
         .await;
-    assert_snapshot!(
-        "validation_errors",
-        json!({ "op": op, "semver": semver, "regex": regex, "values": values, "shape": shape, "attribute": attribute })
+    assert_eq!(
+        attribute["error"],
+        "included: attribute names must not be empty"
     );
     assert_eq!(app.get(&audiences).data().await, json!([]));
 }
