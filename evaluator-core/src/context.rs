@@ -55,7 +55,7 @@ impl<'a> AttrValue<'a> {
     pub(crate) fn to_number(self) -> Option<f64> {
         match self {
             AttrValue::Num(n) => Some(n),
-            AttrValue::Str(s) => s.parse::<f64>().ok().filter(|n| n.is_finite()),
+            AttrValue::Str(s) => crate::float::parse_f64(s).filter(|n| n.is_finite()),
             AttrValue::Bool(_) => None,
         }
     }

@@ -146,12 +146,17 @@ fn integer<T: TryFrom<i64> + TryFrom<u64>>(value: &Value, expected: &str) -> Rea
     }
 }
 
-fn list<T>(value: Value, read: impl Fn(Value) -> Read<T>) -> Read<Vec<T>> {
+// A plain loop over a function pointer: `collect::<Result<…>>` inlined every
+// element reader into its own iterator adapter, kilobytes each in the wasm.
+fn list<T>(value: Value, read: fn(Value) -> Read<T>) -> Read<Vec<T>> {
     let Value::Array(items) = value else {
         return Err(invalid_type(&value, "a sequence"));
     };
-    let read_at = |(i, item)| read(item).map_err(|e: DatafileError| e.in_element(i));
-    items.into_iter().enumerate().map(read_at).collect()
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        out.push(read(item).map_err(|e| e.in_element(i))?);
+    }
+    Ok(out)
 }
 
 fn strings(value: Value) -> Read<Vec<String>> {

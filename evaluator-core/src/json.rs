@@ -9,6 +9,7 @@
 //! last value, as in `JSON.parse`.
 
 use crate::error::DatafileError;
+use crate::float::parse_f64;
 use crate::number::NumberText;
 use serde_json::{Map, Number, Value};
 
@@ -286,7 +287,7 @@ impl Reader<'_> {
                 return Ok(n.into());
             }
         }
-        let float = text.parse::<f64>().ok().and_then(Number::from_f64);
+        let float = parse_f64(text).and_then(Number::from_f64);
         float.ok_or_else(|| self.fail("number out of range"))
     }
 }

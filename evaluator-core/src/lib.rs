@@ -29,6 +29,7 @@ mod datafile;
 mod decode;
 mod error;
 mod evaluate;
+mod float;
 pub mod json;
 mod number;
 mod regex;
