@@ -436,12 +436,13 @@ fn member_lists(value: Value) -> Read<BTreeMap<String, Vec<String>>> {
     let Value::Object(map) = value else {
         return Err(invalid_type(&value, "a map"));
     };
-    map.into_iter()
-        .map(|(key, v)| match strings(v) {
-            Ok(values) => Ok((key, values)),
-            Err(e) => Err(e.in_field(&key)),
-        })
-        .collect()
+    // Inserting one by one: collecting into a BTreeMap pulls in a stable sort.
+    let mut lists = BTreeMap::new();
+    for (key, v) in map {
+        let values = strings(v).map_err(|e| e.in_field(&key))?;
+        lists.insert(key, values);
+    }
+    Ok(lists)
 }
 
 const OPERATORS: [(&str, Operator); 20] = [

@@ -15,7 +15,6 @@ use evaluator_core::json::{write_integer, write_string, write_value};
 use evaluator_core::{CompiledDatafile, Context, ErrorCode, Evaluation, Flag, FlagType};
 use packed::{pack, ERROR_CODES, REASONS};
 use slots::{address, Slots};
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 /// A compiled datafile plus the context slots and result buffers JS shares.
@@ -135,12 +134,14 @@ impl Evaluator {
                 .map(|f| Evaluation::error(&f.key, ErrorCode::InvalidContext))
                 .collect(),
         };
-        let by_key: BTreeMap<&str, &Evaluation<'_>> =
-            evaluations.iter().map(|e| (e.flag_key, e)).collect();
+        // Keys are unique, so an unstable sort orders them without the stable
+        // sort's code that collecting into a BTreeMap would bring.
+        let mut by_key: Vec<&Evaluation<'_>> = evaluations.iter().collect();
+        by_key.sort_unstable_by_key(|e| e.flag_key);
         let mut out = String::from("{");
-        for (i, (key, evaluation)) in by_key.into_iter().enumerate() {
+        for (i, evaluation) in by_key.into_iter().enumerate() {
             out.push_str(if i == 0 { "" } else { "," });
-            write_string(&mut out, key);
+            write_string(&mut out, evaluation.flag_key);
             out.push(':');
             write_evaluation(&mut out, evaluation);
         }
