@@ -177,33 +177,40 @@ fn read_context(body: &[u8]) -> Result<Context, OfrepError> {
     })
 }
 
-/// A successful evaluation (evaluationSuccess).
+/// A successful evaluation (evaluationSuccess), borrowing the compiled datafile.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Success {
-    pub key: String,
+pub struct Success<'a> {
+    pub key: &'a str,
     #[schema(value_type = Object)]
-    pub value: Value,
+    pub value: Option<&'a Value>,
     /// STATIC is never used; DEFAULT, TARGETING_MATCH, SPLIT or DISABLED.
     pub reason: &'static str,
-    pub variant: Option<String>,
-    /// `halyardReason` (Halyard's own reason) and `ruleId` when a rule matched.
-    #[schema(value_type = Object)]
-    pub metadata: Map<String, Value>,
+    pub variant: Option<&'a str>,
+    pub metadata: Metadata<'a>,
 }
 
-impl Success {
-    fn new(evaluation: &Evaluation<'_>) -> Self {
-        let mut metadata = Map::new();
-        metadata.insert("halyardReason".into(), evaluation.reason.as_str().into());
-        if let Some(rule) = evaluation.rule_id {
-            metadata.insert("ruleId".into(), rule.into());
-        }
+/// The flag metadata of an evaluation.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata<'a> {
+    /// Halyard's own reason: OpenFeature's plus OVERRIDE, SCHEDULED and ROLLOUT_CONDITION.
+    pub halyard_reason: &'static str,
+    /// The rule that matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<&'a str>,
+}
+
+impl<'a> Success<'a> {
+    fn new(evaluation: &Evaluation<'a>) -> Self {
         Self {
-            key: evaluation.flag_key.to_owned(),
-            value: evaluation.value.cloned().unwrap_or(Value::Null),
+            key: evaluation.flag_key,
+            value: evaluation.value,
             reason: openfeature_reason(evaluation.reason),
-            variant: evaluation.variation.map(str::to_owned),
-            metadata,
+            variant: evaluation.variation,
+            metadata: Metadata {
+                halyard_reason: evaluation.reason.as_str(),
+                rule_id: evaluation.rule_id,
+            },
         }
     }
 }
@@ -265,8 +272,8 @@ async fn evaluate_one(
 
 /// The bulk response (bulkEvaluationSuccess).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BulkSuccess {
-    pub flags: Vec<Success>,
+pub struct BulkSuccess<'a> {
+    pub flags: Vec<Success<'a>>,
 }
 
 /// Evaluate every flag for a context (client-side OFREP providers).

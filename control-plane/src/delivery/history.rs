@@ -130,11 +130,10 @@ async fn republish(
     env: &Environment,
     source: &DatafileRevision,
 ) -> Result<DatafileRevision> {
+    // Validation may have become stricter since the revision was published.
     let mut datafile = Datafile::parse(&source.body).map_err(|error| {
-        ApiError::Internal(format!(
-            "stored revision {} is invalid: {error}",
-            source.revision
-        ))
+        let message = format!("no longer passes validation: {error}");
+        ApiError::invalid(format!("revision {}", source.revision), message)
     })?;
     datafile.environment = EnvironmentRef {
         id: env.id.clone(),

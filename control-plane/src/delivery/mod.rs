@@ -9,14 +9,14 @@ mod cache;
 mod datafile;
 mod events;
 mod feed;
-pub mod heartbeat;
-pub mod history;
-pub mod results;
+mod heartbeat;
+mod history;
+mod results;
 pub mod revisions;
 mod stream;
 
 pub use cache::Entry;
-pub use revisions::{Encoding, Prepared};
+pub use revisions::Prepared;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::store::DynStore;

@@ -44,8 +44,8 @@ pub async fn store_revision(
 }
 
 /// Publishes `datafile` as the next revision of `env`: moves the environment's
-/// revision, stamps the datafile with it and the time, and stores it. The
-/// caller vouches for the content (rollbacks re-publish a stored revision).
+/// revision, stamps the datafile with it and the time, and stores it; 422
+/// naming the field if evaluator-core rejects it (nothing it rejects is published).
 pub async fn publish_next(
     tx: &mut dyn Tx,
     env: &Environment,
@@ -59,6 +59,9 @@ pub async fn publish_next(
         .ok_or_else(|| ApiError::not_found(format!("environment `{}`", env.key)))?;
     datafile.revision = u64::try_from(published.revision).unwrap_or_default();
     datafile.published_at = writer.now.to_rfc3339_opts(SecondsFormat::Millis, true);
+    datafile
+        .validate()
+        .map_err(|error| ApiError::invalid(format!("datafile.{}", error.path), error.message))?;
     store_revision(tx, &env.id, &datafile, writer, source_revision).await
 }
 

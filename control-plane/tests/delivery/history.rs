@@ -4,6 +4,7 @@ use crate::backend_tests;
 use crate::fixtures::{boolean_flag, config, org, token, ACME};
 use crate::harness::TestApp;
 use crate::support::{acme_with_flag, datafile, eventually, publish, set_enabled};
+use control_plane::store::DatafileRevision;
 use serde_json::json;
 use std::time::Duration;
 
@@ -198,6 +199,45 @@ async fn bad_rollbacks_are_refused(app: TestApp) {
         .json(json!({ "revision": 1 }))
         .expect(404)
         .await;
+    // A stored revision that today's validation rejects is not published again.
+    let current = app
+        .get(&format!("{ACME}/environments/production/datafiles/2"))
+        .data()
+        .await;
+    let mut broken = current["datafile"].clone();
+    broken["flags"][0]["defaultVariation"] = json!("no-such-variation");
+    let mut tx = app.store.begin_write().await.expect("transaction");
+    let project = tx
+        .find_project("acme", "default")
+        .await
+        .expect("query")
+        .expect("project");
+    let env = tx
+        .find_environment(&project.id, "production")
+        .await
+        .expect("query")
+        .expect("env");
+    let stored = DatafileRevision {
+        environment_id: env.id,
+        revision: 1000,
+        etag: "0".repeat(32),
+        body: broken.to_string(),
+        published_at: control_plane::ids::now(),
+        published_by: "test".to_owned(),
+        source_revision: None,
+    };
+    tx.insert_datafile_revision(&stored).await.expect("insert");
+    tx.commit().await.expect("commit");
+    let refused = app
+        .post(&rollback)
+        .json(json!({ "revision": 1000 }))
+        .expect(422)
+        .await;
+    let error = refused["error"].as_str().expect("error");
+    assert!(
+        error.starts_with("revision 1000: no longer passes validation: flags[0]"),
+        "{error}"
+    );
     // Nothing was published by the refusals.
     let listed = app
         .get(&format!("{ACME}/environments/production/datafiles"))
