@@ -3,7 +3,9 @@
 use crate::backend_tests;
 use crate::fixtures::{boolean_flag, config, org, token, ACME};
 use crate::harness::TestApp;
-use crate::support::{acme_with_flag, datafile, eventually, publish, set_enabled};
+use crate::support::{
+    acme_environment, acme_with_flag, datafile, eventually, publish, set_enabled,
+};
 use control_plane::store::DatafileRevision;
 use serde_json::json;
 use std::time::Duration;
@@ -207,16 +209,7 @@ async fn bad_rollbacks_are_refused(app: TestApp) {
     let mut broken = current["datafile"].clone();
     broken["flags"][0]["defaultVariation"] = json!("no-such-variation");
     let mut tx = app.store.begin_write().await.expect("transaction");
-    let project = tx
-        .find_project("acme", "default")
-        .await
-        .expect("query")
-        .expect("project");
-    let env = tx
-        .find_environment(&project.id, "production")
-        .await
-        .expect("query")
-        .expect("env");
+    let env = acme_environment(&mut *tx, "production").await;
     let stored = DatafileRevision {
         environment_id: env.id,
         revision: 1000,

@@ -10,6 +10,19 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// `acme`'s environment `env` (project `default`), read inside `tx`.
+pub async fn acme_environment(tx: &mut dyn store::Tx, env: &str) -> store::Environment {
+    let project = tx
+        .find_project("acme", "default")
+        .await
+        .expect("query")
+        .expect("project");
+    tx.find_environment(&project.id, env)
+        .await
+        .expect("query")
+        .expect("environment")
+}
+
 /// The SDK key of `acme`'s environment `env`.
 pub async fn sdk_key(app: &TestApp, env: &str) -> String {
     let env = app.get(&format!("{ACME}/environments/{env}")).data().await;

@@ -6,6 +6,7 @@
 use crate::backend_tests;
 use crate::fixtures::{org, ACME};
 use crate::harness::TestApp;
+use crate::support::acme_environment;
 use control_plane::audit::Writer;
 use control_plane::delivery::revisions::publish_next;
 use evaluator_core::Datafile;
@@ -77,16 +78,7 @@ async fn publish_vector_datafile(app: &TestApp, named: &NamedFile) -> i64 {
     let datafile = Datafile::parse(&named.file.datafile.to_string())
         .unwrap_or_else(|error| panic!("{}: {error}", named.name));
     let mut tx = app.store.begin_write().await.expect("transaction");
-    let project = tx
-        .find_project("acme", "default")
-        .await
-        .expect("query")
-        .expect("project");
-    let env = tx
-        .find_environment(&project.id, "vectors")
-        .await
-        .expect("query")
-        .expect("environment");
+    let env = acme_environment(&mut *tx, "vectors").await;
     let writer = Writer {
         actor_id: "test".to_owned(),
         actor_name: "vector test".to_owned(),
