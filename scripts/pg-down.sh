@@ -8,11 +8,19 @@ case "$DIR" in
   "$ROOT"/target/pg-*) ;;
   *) echo "pg-down: '$DIR' is not a cluster made by pg-up.sh" >&2; exit 1 ;;
 esac
+CLUSTER=$DIR
+if [ -f "$DIR/cluster" ]; then
+  CLUSTER=$(cat "$DIR/cluster")
+  case "$CLUSTER" in
+    /tmp/halyard-pg-*) ;;
+    *) echo "pg-down: '$CLUSTER' is not a cluster made by pg-up.sh" >&2; exit 1 ;;
+  esac
+fi
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 RUN=()
 [ "$(id -u)" = 0 ] && RUN=(runuser -u postgres --)
-if [ -f "$DIR/data/postmaster.pid" ]; then
-  "${RUN[@]}" "$PGBIN/pg_ctl" -D "$DIR/data" -m immediate -w stop >/dev/null || true
+if [ -f "$CLUSTER/data/postmaster.pid" ]; then
+  "${RUN[@]}" "$PGBIN/pg_ctl" -D "$CLUSTER/data" -m immediate -w stop >/dev/null || true
 fi
-rm -rf "$DIR"
+rm -rf "$CLUSTER" "$DIR"
 echo "pg-down: removed $DIR" >&2

@@ -22,16 +22,23 @@ for candidate in $(seq 55432 55531); do
 done
 [ -n "$PORT" ] || { echo "pg-up: no free port in 55432-55531" >&2; exit 1; }
 DIR=$ROOT/target/pg-$PORT
+# The cluster itself lives where the server's user can reach it: as root the
+# server runs as postgres, which may not traverse the checkout's parents (a
+# clone in a `mktemp -d` directory is mode 700), so it goes to a directory of
+# its own under /tmp, named in $DIR/cluster for pg-down.sh.
+CLUSTER=$DIR
 RUN=()
 if [ "$(id -u)" = 0 ]; then
-  chown postgres:postgres "$DIR"
+  CLUSTER=$(mktemp -d "/tmp/halyard-pg-$PORT.XXXXXX")
+  echo "$CLUSTER" >"$DIR/cluster"
+  chown postgres:postgres "$CLUSTER"
   RUN=(runuser -u postgres --)
 fi
-"${RUN[@]}" "$PGBIN/initdb" -D "$DIR/data" -A trust -U postgres --no-sync -E UTF8 --locale=C.UTF-8 \
+"${RUN[@]}" "$PGBIN/initdb" -D "$CLUSTER/data" -A trust -U postgres --no-sync -E UTF8 --locale=C.UTF-8 \
   >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log" >&2; exit 1; }
 # TCP only (no Unix socket: its path length is limited); durability off, it is thrown away.
-"${RUN[@]}" "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/postgres.log" -w -t 30 \
+"${RUN[@]}" "$PGBIN/pg_ctl" -D "$CLUSTER/data" -l "$CLUSTER/postgres.log" -w -t 30 \
   -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null || { cat "$DIR/postgres.log" >&2; exit 1; }
-echo "pg-up: PostgreSQL on 127.0.0.1:$PORT, cluster in $DIR" >&2
+  start >/dev/null || { cat "$CLUSTER/postgres.log" >&2; exit 1; }
+echo "pg-up: PostgreSQL on 127.0.0.1:$PORT, cluster in $CLUSTER" >&2
 echo "export HALYARD_PG_DIR=$DIR TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$PORT/postgres"

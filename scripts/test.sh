@@ -39,7 +39,9 @@ step "vectors up to date" sh -c 'python3 tests/vectors/tools/bucket.py --self-te
 
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   STEP="start PostgreSQL"
-  eval "$(scripts/pg-up.sh)"
+  # an assignment, not `eval "$(…)"`, so a failed start stops the run here
+  PG_EXPORTS=$(scripts/pg-up.sh)
+  eval "$PG_EXPORTS"
   PG_STARTED=1
   export HALYARD_PG_DIR TEST_DATABASE_URL
 fi
