@@ -10,7 +10,8 @@
 //! Instructions per call = the reported total ÷ the count. Workloads:
 //! `checkout` (evaluate by key, JSON-shaped context), `checkout-slots`
 //! (evaluate_index, slot context), `all` and `all-slots` (evaluate_all),
-//! `all-with-slots` (evaluate_all_with, as the WebAssembly binding calls it).
+//! `all-with-slots` (evaluate_all_with, as the WebAssembly binding calls it),
+//! `load` (parse + validate + compile the 50-flag datafile).
 
 #[path = "../benches/workload/mod.rs"]
 mod workload;
@@ -24,7 +25,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(name), Some(Ok(count))) = (args.first(), args.get(1).map(|n| n.parse::<usize>()))
     else {
-        eprintln!("usage: instructions checkout|checkout-slots|all|all-slots|all-with-slots COUNT");
+        eprintln!(
+            "usage: instructions checkout|checkout-slots|all|all-slots|all-with-slots|load COUNT"
+        );
         return ExitCode::from(2);
     };
     let compiled = CompiledDatafile::from_json(&datafile(50)).unwrap_or_else(|e| panic!("{e}"));
@@ -42,6 +45,15 @@ fn main() -> ExitCode {
         }),
         "all" => measure(&pool, count, |ctx| all(&compiled, ctx)),
         "all-slots" => measure(&slot_pool, count, |ctx| all(&compiled, ctx)),
+        "load" => {
+            let text = datafile(50);
+            measure(&[text], count, |text| {
+                match CompiledDatafile::from_json(text) {
+                    Ok(compiled) => compiled.flag_count(),
+                    Err(_) => 0,
+                }
+            })
+        }
         "all-with-slots" => measure(&slot_pool, count, |ctx| {
             let mut sum = 0;
             compiled.evaluate_all_with(ctx, NOW, |_, evaluation| {
