@@ -5,7 +5,8 @@
 # Prints the raw and gzip sizes of what ships.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$ROOT/sdk-js/src/wasm
+# HALYARD_WASM_OUT builds elsewhere (size experiments that must not touch the SDK's copy).
+OUT=${HALYARD_WASM_OUT:-$ROOT/sdk-js/src/wasm}
 NAME=evaluator_wasm
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target/wasm}
 
