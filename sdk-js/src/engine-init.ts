@@ -36,8 +36,18 @@ export function initWasmSync(source: WebAssembly.Module | BufferSource): void {
 }
 
 async function instantiate(source?: WasmSource): Promise<InitOutput> {
-  if (source instanceof WebAssembly.Module) return initSync({ module: source });
-  return wasmInit({ module_or_path: source ?? (await defaultSource()) });
+  const from = source ?? (await defaultSource());
+  if (from instanceof WebAssembly.Module) return initSync({ module: from });
+  // Bytes are compiled here, not by the glue: its async path looks up the
+  // global `Response`, which in Node loads the whole fetch implementation
+  // (20-30 ms of cold start). Instantiating a compiled module is synchronous
+  // everywhere, browsers' main threads included.
+  if (isBytes(from)) return initSync({ module: await WebAssembly.compile(from) });
+  return wasmInit({ module_or_path: from });
+}
+
+function isBytes(source: unknown): source is BufferSource {
+  return ArrayBuffer.isView(source) || source instanceof ArrayBuffer;
 }
 
 async function defaultSource(): Promise<URL | BufferSource> {

@@ -2,6 +2,7 @@
 // module uninitialized. Failures reject and can be retried; success is once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Engine, initWasm } from '../dist/engine.js';
 
@@ -24,4 +25,14 @@ test('a failed initWasm rejects, and a later one with a fetch Response succeeds 
   const engine = Engine.load(DATAFILE);
   assert.equal(engine.isEnabled('on'), true);
   assert.ok(Engine.memoryBytes() > 0);
+});
+
+test('initWasm in Node compiles the bytes without loading the fetch implementation (cold start)', () => {
+  // A fresh process: this one already touched Response above.
+  const script = `const { initWasm, Engine } = await import(${JSON.stringify(new URL('../dist/engine.js', import.meta.url).href)});
+    await initWasm();
+    await initWasm(await (await import('node:fs/promises')).readFile(new URL(${JSON.stringify(WASM.href)})));
+    console.log(JSON.stringify({ memory: Engine.memoryBytes() > 0, fetch: process.moduleLoadList.some((m) => m.includes('undici')) }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), { memory: true, fetch: false });
 });
