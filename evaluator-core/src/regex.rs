@@ -95,7 +95,7 @@ impl Regex {
 
 /// Lowercase of one character, the folding of the string operators.
 fn fold(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
+    crate::lowercase::lowercase(c).0
 }
 
 struct Parser {

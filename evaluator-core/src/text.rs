@@ -1,9 +1,10 @@
 //! Text comparisons shared by conditions, member lists and overrides.
 //!
 //! Case-insensitive means per-character Unicode lowercase (`char::to_lowercase`,
-//! no locale, no context rules such as final sigma), applied lazily to the
-//! attribute so that comparing does not allocate.
+//! no locale, no context rules such as final sigma; computed by `lowercase.rs`),
+//! applied lazily to the attribute so that comparing does not allocate.
 
+use crate::lowercase::lowercase;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -153,7 +154,10 @@ impl Hasher for KeyHasher {
 
 /// Per-character Unicode lowercase, the one case folding Halyard uses.
 fn lower(s: &str) -> impl DoubleEndedIterator<Item = char> + Clone + '_ {
-    s.chars().flat_map(char::to_lowercase)
+    s.chars().flat_map(|c| {
+        let (first, second) = lowercase(c);
+        std::iter::once(first).chain(second)
+    })
 }
 
 // Case-insensitive operands are lowercased at compile time, so they hold no
