@@ -1,16 +1,20 @@
-//! Reading a datafile: JSON text ([`crate::json`]) to a [`Value`], then the
-//! value to the wire structs by hand, naming the path of the first bad field.
+//! Reading a datafile: the wire structs decoded straight from the JSON text
+//! with the pull [`Reader`], naming the path of the first bad field. Only
+//! variation values and condition operands, which are any JSON, become
+//! [`Value`]s.
 //!
-//! Fields are read in document order and the first problem wins, as a
-//! streaming serde derive would report it, with serde's wording: a bad field
+//! Errors read as if the whole document had been parsed first and its
+//! objects' fields then taken in key order, with serde's wording: a bad field
 //! is named itself (`flags[1].type: unknown variant `DATE`, …`), an unknown
 //! field by its key (`flags[0].colour: unknown field …`), a missing field by
 //! its object (`flags[1]: missing field `enabled``). Absent optional fields
-//! and `null` read as absent. The serde `Deserialize` impls of [`Datafile`]
-//! and [`Condition`] (the control plane's API uses them) go through here too.
+//! and `null` read as absent; a repeated key keeps its last value. The serde
+//! `Deserialize` impls of [`Datafile`] and [`Condition`] (the control plane's
+//! API uses them) go through here too.
 
 use crate::datafile::*;
 use crate::error::DatafileError;
+use crate::json::{write_value_exact, Reader};
 use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -18,18 +22,33 @@ use std::collections::BTreeMap;
 
 type Read<T> = Result<T, DatafileError>;
 
+/// Reads one `T` from a reader; the decoders below are these.
+type Decode<T> = for<'r, 'a> fn(&'r mut Reader<'a>) -> Read<T>;
+
 /// Parses JSON text into a [`Datafile`], structurally (no semantic checks).
 pub(crate) fn datafile_from_json(json: &str) -> Read<Datafile> {
-    datafile(crate::json::parse(json)?)
+    let mut reader = Reader::new(json);
+    match datafile(&mut reader).and_then(|d| reader.finish().map(|()| d)) {
+        Ok(datafile) => Ok(datafile),
+        // The text is read in document order and stops at the first problem;
+        // the error reported is that of the parsed tree (syntax errors first,
+        // then keys in order, repeated keys collapsed), so read that again.
+        Err(_) => from_value(&crate::json::parse(json)?, datafile),
+    }
+}
+
+/// Decodes a tree: written out as text (keys in order, floats as floats) and
+/// read back.
+fn from_value<T>(value: &Value, decode: Decode<T>) -> Read<T> {
+    let mut text = String::new();
+    write_value_exact(&mut text, value);
+    decode(&mut Reader::new(&text))
 }
 
 /// `Deserialize` through a [`Value`] and a decoder, so serde users get the
 /// same rules; the path goes into the message.
-fn via_value<'de, D: Deserializer<'de>, T>(
-    d: D,
-    decode: fn(Value) -> Read<T>,
-) -> Result<T, D::Error> {
-    decode(Value::deserialize(d)?).map_err(D::Error::custom)
+fn via_value<'de, D: Deserializer<'de>, T>(d: D, decode: Decode<T>) -> Result<T, D::Error> {
+    from_value(&Value::deserialize(d)?, decode).map_err(D::Error::custom)
 }
 
 impl<'de> Deserialize<'de> for Datafile {
@@ -72,6 +91,14 @@ fn invalid_type(value: &Value, expected: &str) -> DatafileError {
     error(format_args!("invalid type: {found}, expected {expected}"))
 }
 
+/// The error for the value at the reader when it is not `expected`.
+fn unexpected(r: &mut Reader, expected: &str) -> DatafileError {
+    match r.value() {
+        Ok(value) => invalid_type(&value, expected),
+        Err(syntax) => syntax,
+    }
+}
+
 fn number_text(value: &Value) -> String {
     let mut text = String::new();
     crate::json::write_value(&mut text, value);
@@ -79,24 +106,23 @@ fn number_text(value: &Value) -> String {
 }
 
 /// Reads an object field by field, in document order: `read` gets the index
-/// of the key in `fields` and its value; unknown keys are errors.
+/// of the key in `fields` and must read its value; unknown keys are errors.
 fn object(
-    value: Value,
+    r: &mut Reader,
     expected: &str,
     fields: &[&str],
-    mut read: impl FnMut(usize, Value) -> Read<()>,
+    read: &mut dyn FnMut(&mut Reader, usize) -> Read<()>,
 ) -> Read<()> {
-    let Value::Object(map) = value else {
-        return Err(invalid_type(&value, expected));
-    };
-    for (key, value) in map {
+    if r.peek() != Some(b'{') {
+        return Err(unexpected(r, expected));
+    }
+    r.members(&mut |r, key| {
         let Some(i) = fields.iter().position(|f| *f == key) else {
             let message = format!("unknown field `{key}`, expected {}", expected_names(fields));
-            return Err(error(message).in_field(&key));
+            return Err(error(message).in_field(key));
         };
-        read(i, value).map_err(|e| e.in_field(&key))?;
-    }
-    Ok(())
+        read(r, i).map_err(|e| e.in_field(key))
+    })
 }
 
 /// A required field's value, or serde's "missing field" error.
@@ -105,69 +131,81 @@ fn need<T>(slot: Option<T>, name: &str) -> Read<T> {
 }
 
 /// An optional field: `null` reads as absent.
-fn optional<T>(value: Value, read: fn(Value) -> Read<T>) -> Read<Option<T>> {
-    match value {
-        Value::Null => Ok(None),
-        value => read(value).map(Some),
+fn optional<T>(r: &mut Reader, read: Decode<T>) -> Read<Option<T>> {
+    if r.peek() == Some(b'n') {
+        r.value()?;
+        return Ok(None);
+    }
+    read(r).map(Some)
+}
+
+fn string(r: &mut Reader) -> Read<String> {
+    match r.peek() {
+        Some(b'"') => Ok(r.string_value()?.into_owned()),
+        _ => Err(unexpected(r, "a string")),
     }
 }
 
-fn string(value: Value) -> Read<String> {
-    match value {
-        Value::String(s) => Ok(s),
-        other => Err(invalid_type(&other, "a string")),
-    }
-}
-
-fn boolean(value: Value) -> Read<bool> {
+fn boolean(r: &mut Reader) -> Read<bool> {
+    let value = r.value()?;
     value
         .as_bool()
         .ok_or_else(|| invalid_type(&value, "a boolean"))
 }
 
-fn float(value: Value) -> Read<f64> {
-    value.as_f64().ok_or_else(|| invalid_type(&value, "f64"))
+fn float(r: &mut Reader) -> Read<f64> {
+    match r.peek() {
+        Some(b'-' | b'0'..=b'9') => Ok(r.number()?.as_f64().unwrap_or_default()),
+        _ => Err(unexpected(r, "f64")),
+    }
 }
 
 /// An integer of type `T` (named `expected`), rejecting floats and values out of range.
-fn integer<T: TryFrom<i64> + TryFrom<u64>>(value: &Value, expected: &str) -> Read<T> {
-    let converted = match value {
-        Value::Number(n) if n.is_u64() => n.as_u64().map(|u| (T::try_from(u).ok(), n)),
-        Value::Number(n) if n.is_i64() => n.as_i64().map(|i| (T::try_from(i).ok(), n)),
+fn integer<T: TryFrom<i64> + TryFrom<u64>>(r: &mut Reader, expected: &str) -> Read<T> {
+    let value = r.value()?;
+    let converted = match &value {
+        Value::Number(n) if n.is_u64() => n.as_u64().map(|u| T::try_from(u).ok()),
+        Value::Number(n) if n.is_i64() => n.as_i64().map(|i| T::try_from(i).ok()),
         _ => None,
     };
     match converted {
-        Some((Some(n), _)) => Ok(n),
-        Some((None, _)) => Err(error(format_args!(
+        Some(Some(n)) => Ok(n),
+        Some(None) => Err(error(format_args!(
             "invalid value: integer `{}`, expected {expected}",
-            number_text(value)
+            number_text(&value)
         ))),
-        None => Err(invalid_type(value, expected)),
+        None => Err(invalid_type(&value, expected)),
     }
+}
+
+fn epoch_ms(r: &mut Reader) -> Read<i64> {
+    integer(r, "i64")
 }
 
 // A plain loop over a function pointer: `collect::<Result<…>>` inlined every
 // element reader into its own iterator adapter, kilobytes each in the wasm.
-fn list<T>(value: Value, read: fn(Value) -> Read<T>) -> Read<Vec<T>> {
-    let Value::Array(items) = value else {
-        return Err(invalid_type(&value, "a sequence"));
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        out.push(read(item).map_err(|e| e.in_element(i))?);
+fn list<T>(r: &mut Reader, read: Decode<T>) -> Read<Vec<T>> {
+    if r.peek() != Some(b'[') {
+        return Err(unexpected(r, "a sequence"));
     }
+    let mut out = Vec::new();
+    r.elements(&mut |r, i| {
+        out.push(read(r).map_err(|e| e.in_element(i))?);
+        Ok(())
+    })?;
     Ok(out)
 }
 
-fn strings(value: Value) -> Read<Vec<String>> {
-    list(value, string)
+fn strings(r: &mut Reader) -> Read<Vec<String>> {
+    list(r, string)
 }
 
 /// A unit variant of an enum by its name.
-fn variant<T: Copy>(value: Value, variants: &[(&str, T)]) -> Read<T> {
-    let Value::String(name) = value else {
-        return Err(invalid_type(&value, "a string"));
-    };
+fn variant<T: Copy>(r: &mut Reader, variants: &[(&str, T)]) -> Read<T> {
+    if r.peek() != Some(b'"') {
+        return Err(unexpected(r, "a string"));
+    }
+    let name = r.string_value()?;
     match variants.iter().find(|(n, _)| *n == name) {
         Some(&(_, v)) => Ok(v),
         None => {
@@ -180,7 +218,7 @@ fn variant<T: Copy>(value: Value, variants: &[(&str, T)]) -> Read<T> {
     }
 }
 
-fn datafile(value: Value) -> Read<Datafile> {
+fn datafile(r: &mut Reader) -> Read<Datafile> {
     let (mut version, mut revision, mut published_at, mut environment) = (None, None, None, None);
     let (mut flags, mut audiences, mut events) = (None, None, None);
     let names = [
@@ -192,15 +230,15 @@ fn datafile(value: Value) -> Read<Datafile> {
         "audiences",
         "events",
     ];
-    object(value, "struct Datafile", &names, |i, v| {
+    object(r, "struct Datafile", &names, &mut |r, i| {
         match i {
-            0 => version = Some(integer(&v, "u32")?),
-            1 => revision = Some(integer(&v, "u64")?),
-            2 => published_at = Some(string(v)?),
-            3 => environment = Some(environment_ref(v)?),
-            4 => flags = Some(list(v, flag)?),
-            5 => audiences = Some(list(v, audience)?),
-            _ => events = Some(list(v, event)?),
+            0 => version = Some(integer(r, "u32")?),
+            1 => revision = Some(integer(r, "u64")?),
+            2 => published_at = Some(string(r)?),
+            3 => environment = Some(environment_ref(r)?),
+            4 => flags = Some(list(r, flag)?),
+            5 => audiences = Some(list(r, audience)?),
+            _ => events = Some(list(r, event)?),
         }
         Ok(())
     })?;
@@ -215,17 +253,17 @@ fn datafile(value: Value) -> Read<Datafile> {
     })
 }
 
-fn environment_ref(value: Value) -> Read<EnvironmentRef> {
+fn environment_ref(r: &mut Reader) -> Read<EnvironmentRef> {
     let (mut id, mut key, mut production) = (None, None, false);
     object(
-        value,
+        r,
         "struct EnvironmentRef",
         &["id", "key", "production"],
-        |i, v| {
+        &mut |r, i| {
             match i {
-                0 => id = Some(string(v)?),
-                1 => key = Some(string(v)?),
-                _ => production = boolean(v)?,
+                0 => id = Some(string(r)?),
+                1 => key = Some(string(r)?),
+                _ => production = boolean(r)?,
             }
             Ok(())
         },
@@ -250,7 +288,7 @@ const FLAG_STATUSES: [(&str, FlagStatus); 3] = [
     ("ARCHIVED", FlagStatus::Archived),
 ];
 
-fn flag(value: Value) -> Read<Flag> {
+fn flag(r: &mut Reader) -> Read<Flag> {
     let (mut key, mut flag_type, mut status, mut variations) = (None, None, None, None);
     let (mut off, mut enabled, mut default) = (None, None, None);
     let (mut scheduled, mut rollout, mut overrides, mut rules) = (None, None, None, None);
@@ -267,19 +305,19 @@ fn flag(value: Value) -> Read<Flag> {
         "overrides",
         "rules",
     ];
-    object(value, "struct Flag", &names, |i, v| {
+    object(r, "struct Flag", &names, &mut |r, i| {
         match i {
-            0 => key = Some(string(v)?),
-            1 => flag_type = Some(variant(v, &FLAG_TYPES)?),
-            2 => status = Some(variant(v, &FLAG_STATUSES)?),
-            3 => variations = Some(list(v, variation)?),
-            4 => off = Some(string(v)?),
-            5 => enabled = Some(boolean(v)?),
-            6 => default = Some(string(v)?),
-            7 => scheduled = optional(v, |v| integer(&v, "i64"))?,
-            8 => rollout = optional(v, rollout_condition)?,
-            9 => overrides = Some(list(v, override_)?),
-            _ => rules = Some(list(v, rule)?),
+            0 => key = Some(string(r)?),
+            1 => flag_type = Some(variant(r, &FLAG_TYPES)?),
+            2 => status = Some(variant(r, &FLAG_STATUSES)?),
+            3 => variations = Some(list(r, variation)?),
+            4 => off = Some(string(r)?),
+            5 => enabled = Some(boolean(r)?),
+            6 => default = Some(string(r)?),
+            7 => scheduled = optional(r, epoch_ms)?,
+            8 => rollout = optional(r, rollout_condition)?,
+            9 => overrides = Some(list(r, override_)?),
+            _ => rules = Some(list(r, rule)?),
         }
         Ok(())
     })?;
@@ -298,12 +336,12 @@ fn flag(value: Value) -> Read<Flag> {
     })
 }
 
-fn variation(value: Value) -> Read<Variation> {
+fn variation(r: &mut Reader) -> Read<Variation> {
     let (mut key, mut served) = (None, Value::Null);
-    object(value, "struct Variation", &["key", "value"], |i, v| {
+    object(r, "struct Variation", &["key", "value"], &mut |r, i| {
         match i {
-            0 => key = Some(string(v)?),
-            _ => served = v,
+            0 => key = Some(string(r)?),
+            _ => served = r.value()?,
         }
         Ok(())
     })?;
@@ -313,13 +351,13 @@ fn variation(value: Value) -> Read<Variation> {
     })
 }
 
-fn rollout_condition(value: Value) -> Read<RolloutCondition> {
+fn rollout_condition(r: &mut Reader) -> Read<RolloutCondition> {
     let (mut min_version, mut activation_date) = (None, None);
     let names = ["minVersion", "activationDate"];
-    object(value, "struct RolloutCondition", &names, |i, v| {
+    object(r, "struct RolloutCondition", &names, &mut |r, i| {
         match i {
-            0 => min_version = optional(v, string)?,
-            _ => activation_date = optional(v, |v| integer(&v, "i64"))?,
+            0 => min_version = optional(r, string)?,
+            _ => activation_date = optional(r, epoch_ms)?,
         }
         Ok(())
     })?;
@@ -329,17 +367,17 @@ fn rollout_condition(value: Value) -> Read<RolloutCondition> {
     })
 }
 
-fn override_(value: Value) -> Read<Override> {
+fn override_(r: &mut Reader) -> Read<Override> {
     let (mut attribute, mut values, mut variation) = (None, None, None);
     object(
-        value,
+        r,
         "struct Override",
         &["attribute", "values", "variation"],
-        |i, v| {
+        &mut |r, i| {
             match i {
-                0 => attribute = Some(string(v)?),
-                1 => values = Some(strings(v)?),
-                _ => variation = Some(string(v)?),
+                0 => attribute = Some(string(r)?),
+                1 => values = Some(strings(r)?),
+                _ => variation = Some(string(r)?),
             }
             Ok(())
         },
@@ -356,7 +394,7 @@ const RULE_TYPES: [(&str, RuleType); 2] = [
     ("TARGETED_DELIVERY", RuleType::TargetedDelivery),
 ];
 
-fn rule(value: Value) -> Read<Rule> {
+fn rule(r: &mut Reader) -> Read<Rule> {
     let (mut id, mut rule_type, mut audiences, mut allocation) = (None, None, None, None);
     let (mut variations, mut hash_attribute) = (None, None);
     let names = [
@@ -367,14 +405,14 @@ fn rule(value: Value) -> Read<Rule> {
         "variations",
         "hashAttribute",
     ];
-    object(value, "struct Rule", &names, |i, v| {
+    object(r, "struct Rule", &names, &mut |r, i| {
         match i {
-            0 => id = Some(string(v)?),
-            1 => rule_type = Some(variant(v, &RULE_TYPES)?),
-            2 => audiences = Some(strings(v)?),
-            3 => allocation = Some(float(v)?),
-            4 => variations = Some(list(v, split)?),
-            _ => hash_attribute = Some(string(v)?),
+            0 => id = Some(string(r)?),
+            1 => rule_type = Some(variant(r, &RULE_TYPES)?),
+            2 => audiences = Some(strings(r)?),
+            3 => allocation = Some(float(r)?),
+            4 => variations = Some(list(r, split)?),
+            _ => hash_attribute = Some(string(r)?),
         }
         Ok(())
     })?;
@@ -388,16 +426,16 @@ fn rule(value: Value) -> Read<Rule> {
     })
 }
 
-fn split(value: Value) -> Read<Split> {
+fn split(r: &mut Reader) -> Read<Split> {
     let (mut variation, mut percentage) = (None, None);
     object(
-        value,
+        r,
         "struct Split",
         &["variation", "percentage"],
-        |i, v| {
+        &mut |r, i| {
             match i {
-                0 => variation = Some(string(v)?),
-                _ => percentage = Some(float(v)?),
+                0 => variation = Some(string(r)?),
+                _ => percentage = Some(float(r)?),
             }
             Ok(())
         },
@@ -408,17 +446,17 @@ fn split(value: Value) -> Read<Split> {
     })
 }
 
-fn audience(value: Value) -> Read<Audience> {
+fn audience(r: &mut Reader) -> Read<Audience> {
     let (mut id, mut name, mut conditions) = (None, String::new(), None);
     let (mut included, mut excluded) = (BTreeMap::new(), BTreeMap::new());
     let names = ["id", "name", "included", "excluded", "conditions"];
-    object(value, "struct Audience", &names, |i, v| {
+    object(r, "struct Audience", &names, &mut |r, i| {
         match i {
-            0 => id = Some(string(v)?),
-            1 => name = string(v)?,
-            2 => included = member_lists(v)?,
-            3 => excluded = member_lists(v)?,
-            _ => conditions = optional(v, condition)?,
+            0 => id = Some(string(r)?),
+            1 => name = string(r)?,
+            2 => included = member_lists(r)?,
+            3 => excluded = member_lists(r)?,
+            _ => conditions = optional(r, condition)?,
         }
         Ok(())
     })?;
@@ -432,16 +470,16 @@ fn audience(value: Value) -> Read<Audience> {
 }
 
 /// `{ attribute: [values] }`.
-fn member_lists(value: Value) -> Read<BTreeMap<String, Vec<String>>> {
-    let Value::Object(map) = value else {
-        return Err(invalid_type(&value, "a map"));
-    };
-    // Inserting one by one: collecting into a BTreeMap pulls in a stable sort.
-    let mut lists = BTreeMap::new();
-    for (key, v) in map {
-        let values = strings(v).map_err(|e| e.in_field(&key))?;
-        lists.insert(key, values);
+fn member_lists(r: &mut Reader) -> Read<BTreeMap<String, Vec<String>>> {
+    if r.peek() != Some(b'{') {
+        return Err(unexpected(r, "a map"));
     }
+    let mut lists = BTreeMap::new();
+    r.members(&mut |r, key| {
+        let values = strings(r).map_err(|e| e.in_field(key))?;
+        lists.insert(key.to_owned(), values);
+        Ok(())
+    })?;
     Ok(lists)
 }
 
@@ -469,7 +507,7 @@ const OPERATORS: [(&str, Operator); 20] = [
 ];
 
 /// One of the four condition shapes; keys are read first, the shape decided after.
-fn condition(value: Value) -> Read<Condition> {
+fn condition(r: &mut Reader) -> Read<Condition> {
     let (mut all, mut any, mut not) = (None, None, None);
     let (mut attribute, mut op, mut operand, mut values, mut ci) = (None, None, None, None, None);
     let names = [
@@ -483,16 +521,16 @@ fn condition(value: Value) -> Read<Condition> {
         "caseInsensitive",
     ];
     let expected = "a condition: {all: […]}, {any: […]}, {not: …} or {attribute, op, …}";
-    object(value, expected, &names, |i, v| {
+    object(r, expected, &names, &mut |r, i| {
         match i {
-            0 => all = Some(list(v, condition)?),
-            1 => any = Some(list(v, condition)?),
-            2 => not = Some(Box::new(condition(v)?)),
-            3 => attribute = Some(string(v)?),
-            4 => op = Some(variant(v, &OPERATORS)?),
-            5 => operand = Some(v).filter(|v| !v.is_null()),
-            6 => values = optional(v, |v| list(v, Ok))?,
-            _ => ci = Some(boolean(v)?),
+            0 => all = Some(list(r, condition)?),
+            1 => any = Some(list(r, condition)?),
+            2 => not = Some(Box::new(condition(r)?)),
+            3 => attribute = Some(string(r)?),
+            4 => op = Some(variant(r, &OPERATORS)?),
+            5 => operand = Some(r.value()?).filter(|v| !v.is_null()),
+            6 => values = optional(r, |r| list(r, |r| r.value()))?,
+            _ => ci = Some(boolean(r)?),
         }
         Ok(())
     })?;
@@ -518,16 +556,16 @@ fn condition(value: Value) -> Read<Condition> {
     }
 }
 
-fn event(value: Value) -> Read<EventDef> {
+fn event(r: &mut Reader) -> Read<EventDef> {
     let (mut key, mut event_type) = (None, None);
     const EVENT_TYPES: [(&str, EventType); 2] = [
         ("CONVERSION", EventType::Conversion),
         ("NUMERIC", EventType::Numeric),
     ];
-    object(value, "struct EventDef", &["key", "type"], |i, v| {
+    object(r, "struct EventDef", &["key", "type"], &mut |r, i| {
         match i {
-            0 => key = Some(string(v)?),
-            _ => event_type = Some(variant(v, &EVENT_TYPES)?),
+            0 => key = Some(string(r)?),
+            _ => event_type = Some(variant(r, &EVENT_TYPES)?),
         }
         Ok(())
     })?;

@@ -17,7 +17,9 @@ pub fn parse_f64(text: &str) -> Option<f64> {
         Some(b'+') => (false, &bytes[1..]),
         _ => (false, bytes),
     };
-    let mut digits: Vec<u8> = Vec::new();
+    // On the stack: a heap buffer per number was most of a datafile's float reading.
+    let mut buffer = [0u8; MAX_DIGITS + 1];
+    let mut len = 0;
     // Decimal exponent of the last kept digit.
     let mut exp: i64 = 0;
     let (mut seen_digit, mut seen_point, mut sticky) = (false, false, false);
@@ -26,10 +28,11 @@ pub fn parse_f64(text: &str) -> Option<f64> {
         match rest[i] {
             d @ b'0'..=b'9' => {
                 seen_digit = true;
-                if digits.len() < MAX_DIGITS && (d != b'0' || !digits.is_empty()) {
-                    digits.push(d - b'0');
+                if len < MAX_DIGITS && (d != b'0' || len > 0) {
+                    buffer[len] = d - b'0';
+                    len += 1;
                     exp -= i64::from(seen_point);
-                } else if digits.is_empty() {
+                } else if len == 0 {
                     // A dropped leading zero after the point still moves it.
                     exp -= i64::from(seen_point);
                 } else {
@@ -53,10 +56,11 @@ pub fn parse_f64(text: &str) -> Option<f64> {
         exp = exp.saturating_add(parse_exponent(&rest[i + 1..])?);
     }
     if sticky {
-        digits.push(1);
+        buffer[len] = 1;
+        len += 1;
         exp -= 1;
     }
-    let magnitude = magnitude(&digits, exp);
+    let magnitude = magnitude(&buffer[..len], exp);
     Some(if negative { -magnitude } else { magnitude })
 }
 

@@ -3,15 +3,18 @@
 //!
 //! serde_json's own parser and serializer are generic over serde: in the
 //! WebAssembly build they and the derived visitors cost most of the module.
-//! This reader builds a [`Value`] directly. Numbers read as serde_json reads
-//! them (integers as `u64`/`i64` when they fit, otherwise correctly rounded
-//! `f64`, as JavaScript's `JSON.parse` rounds them); a repeated key keeps its
-//! last value, as in `JSON.parse`.
+//! The [`Reader`] is a pull reader: the datafile decoder walks objects and
+//! arrays with it straight from the text (keys borrowed, no intermediate
+//! tree), and [`parse`] builds a [`Value`] with the same walk. Numbers read as
+//! serde_json reads them (integers as `u64`/`i64` when they fit, otherwise
+//! correctly rounded `f64`, as JavaScript's `JSON.parse` rounds them); a
+//! repeated key keeps its last value, as in `JSON.parse`.
 
 use crate::error::DatafileError;
 use crate::float::parse_f64;
 use crate::number::NumberText;
 use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
 
 /// Deepest nesting accepted: serde_json's limit, so hostile input cannot
 /// overflow the stack.
@@ -20,20 +23,14 @@ const MAX_DEPTH: usize = 128;
 /// Parses one JSON document. Errors have an empty path and say where
 /// (`EOF while parsing an object at line 1 column 20`).
 pub fn parse(text: &str) -> Result<Value, DatafileError> {
-    let mut reader = Reader {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        depth: 0,
-    };
+    let mut reader = Reader::new(text);
     let value = reader.value()?;
-    if reader.peek().is_some() {
-        return Err(reader.fail("trailing characters"));
-    }
+    reader.finish()?;
     Ok(value)
 }
 
-struct Reader<'a> {
+/// A position in a JSON text, read token by token.
+pub(crate) struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
@@ -42,7 +39,24 @@ struct Reader<'a> {
 
 type Read<T> = Result<T, DatafileError>;
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    /// Checks that only whitespace is left.
+    pub(crate) fn finish(&mut self) -> Read<()> {
+        match self.peek() {
+            Some(_) => Err(self.fail("trailing characters")),
+            None => Ok(()),
+        }
+    }
+
     /// A syntax error at the current position (1-based line, byte column).
     fn fail(&self, what: &str) -> DatafileError {
         let before = &self.bytes[..self.pos.min(self.bytes.len())];
@@ -58,7 +72,7 @@ impl Reader<'_> {
     }
 
     /// The next byte after whitespace, not consumed.
-    fn peek(&mut self) -> Option<u8> {
+    pub(crate) fn peek(&mut self) -> Option<u8> {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
         }
@@ -71,15 +85,28 @@ impl Reader<'_> {
         found
     }
 
-    fn value(&mut self) -> Read<Value> {
+    /// Reads any value into a tree.
+    pub(crate) fn value(&mut self) -> Read<Value> {
         match self.peek() {
             None => Err(self.fail("EOF while parsing a value")),
-            Some(b'{') => self.nested(Self::object),
-            Some(b'[') => self.nested(Self::array),
-            Some(b'"') => {
-                self.pos += 1;
-                self.string().map(Value::String)
+            Some(b'{') => {
+                let mut map = Map::new();
+                self.members(&mut |r, key| {
+                    let value = r.value()?;
+                    map.insert(key.to_owned(), value);
+                    Ok(())
+                })?;
+                Ok(Value::Object(map))
             }
+            Some(b'[') => {
+                let mut items = Vec::new();
+                self.elements(&mut |r, _| {
+                    items.push(r.value()?);
+                    Ok(())
+                })?;
+                Ok(Value::Array(items))
+            }
+            Some(b'"') => Ok(Value::String(self.string_value()?.into_owned())),
             Some(b't') => self.literal("true", Value::Bool(true)),
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'n') => self.literal("null", Value::Null),
@@ -88,27 +115,23 @@ impl Reader<'_> {
         }
     }
 
-    fn nested(&mut self, read: fn(&mut Self) -> Read<Value>) -> Read<Value> {
+    /// Steps into the object or array at the current byte.
+    fn enter(&mut self) -> Read<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.fail("recursion limit exceeded"));
         }
         self.pos += 1;
-        let value = read(self);
+        Ok(())
+    }
+
+    /// Steps over the closing byte of the object or array being read.
+    fn leave(&mut self) {
         self.depth -= 1;
-        value
+        self.pos += 1;
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Read<Value> {
-        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
-            self.pos += word.len();
-            Ok(value)
-        } else {
-            Err(self.fail("expected value"))
-        }
-    }
-
-    /// After `,` or `}`/`]`: whether the container continues.
+    /// After `,` or `}`/`]`: whether the container continues (false: left it).
     fn more(&mut self, close: u8, eof: &str, expected: &str) -> Read<bool> {
         match self.peek() {
             Some(b',') => {
@@ -116,7 +139,7 @@ impl Reader<'_> {
                 Ok(true)
             }
             Some(b) if b == close => {
-                self.pos += 1;
+                self.leave();
                 Ok(false)
             }
             None => Err(self.fail(eof)),
@@ -124,12 +147,17 @@ impl Reader<'_> {
         }
     }
 
-    fn object(&mut self) -> Read<Value> {
+    /// Walks the object at the current byte (a `{`, after [`Self::peek`]):
+    /// `each` gets every key and must read its value.
+    pub(crate) fn members(
+        &mut self,
+        each: &mut dyn FnMut(&mut Self, &str) -> Read<()>,
+    ) -> Read<()> {
         const EOF: &str = "EOF while parsing an object";
-        let mut map = Map::new();
+        self.enter()?;
         if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Value::Object(map));
+            self.leave();
+            return Ok(());
         }
         loop {
             match self.peek() {
@@ -143,56 +171,84 @@ impl Reader<'_> {
                 None => return Err(self.fail(EOF)),
                 Some(_) => return Err(self.fail("expected `:`")),
             }
-            let value = self.value()?;
-            map.insert(key, value);
+            each(self, &key)?;
             if !self.more(b'}', EOF, "expected `,` or `}`")? {
-                return Ok(Value::Object(map));
+                return Ok(());
             }
         }
     }
 
-    fn array(&mut self) -> Read<Value> {
-        let mut items = Vec::new();
+    /// Walks the array at the current byte (a `[`, after [`Self::peek`]):
+    /// `each` gets every index and must read the element.
+    pub(crate) fn elements(
+        &mut self,
+        each: &mut dyn FnMut(&mut Self, usize) -> Read<()>,
+    ) -> Read<()> {
+        const EOF: &str = "EOF while parsing a list";
+        self.enter()?;
         if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(Value::Array(items));
+            self.leave();
+            return Ok(());
         }
-        loop {
-            items.push(self.value()?);
-            if !self.more(b']', "EOF while parsing a list", "expected `,` or `]`")? {
-                return Ok(Value::Array(items));
+        for index in 0.. {
+            each(self, index)?;
+            if !self.more(b']', EOF, "expected `,` or `]`")? {
+                break;
             }
+        }
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Read<Value> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.fail("expected value"))
         }
     }
 
-    /// The rest of a string whose opening quote was consumed.
-    fn string(&mut self) -> Read<String> {
-        let mut out = String::new();
-        let mut start = self.pos;
+    /// The string at the current byte (a `"`, after [`Self::peek`]).
+    pub(crate) fn string_value(&mut self) -> Read<Cow<'a, str>> {
+        self.pos += 1;
+        self.string()
+    }
+
+    /// The rest of a string whose opening quote was consumed: borrowed from
+    /// the text unless it has escapes.
+    fn string(&mut self) -> Read<Cow<'a, str>> {
+        let start = self.pos;
+        self.pos += plain_len(&self.bytes[start..]);
+        // Stops only at ASCII bytes, so slices fall on char boundaries.
+        let plain = self.text.get(start..self.pos).unwrap_or_default();
+        if self.eat(b'"') {
+            return Ok(Cow::Borrowed(plain));
+        }
+        self.escaped_string(plain.to_owned()).map(Cow::Owned)
+    }
+
+    /// The rest of a string that continues `out` at an escape or a bad byte.
+    #[inline(never)]
+    fn escaped_string(&mut self, mut out: String) -> Read<String> {
         loop {
-            let Some(&byte) = self.bytes.get(self.pos) else {
-                return Err(self.fail("EOF while parsing a string"));
-            };
-            // Stops only at ASCII bytes, so slices fall on char boundaries.
-            let chunk = self.text.get(start..self.pos).unwrap_or_default();
-            match byte {
-                b'"' => {
-                    out.push_str(chunk);
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
                     self.pos += 1;
                     return Ok(out);
                 }
-                b'\\' => {
-                    out.push_str(chunk);
+                Some(b'\\') => {
                     self.pos += 1;
                     out.push(self.escape()?);
-                    start = self.pos;
                 }
-                0..=0x1f => {
+                Some(_) => {
                     return Err(self
                         .fail("control character (\\u0000-\\u001F) found while parsing a string"))
                 }
-                _ => self.pos += 1,
+                None => return Err(self.fail("EOF while parsing a string")),
             }
+            let start = self.pos;
+            self.pos += plain_len(&self.bytes[start..]);
+            out.push_str(self.text.get(start..self.pos).unwrap_or_default());
         }
     }
 
@@ -255,7 +311,8 @@ impl Reader<'_> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Read<Number> {
+    /// The number at the current byte (`-` or a digit, after [`Self::peek`]).
+    pub(crate) fn number(&mut self) -> Read<Number> {
         let start = self.pos;
         let negative = self.eat(b'-');
         let leading_zero = self.eat(b'0');
@@ -292,16 +349,57 @@ impl Reader<'_> {
     }
 }
 
+/// How many leading bytes of `bytes` need no attention inside a string
+/// (none is `"`, `\\` or a control character), eight bytes at a time.
+fn plain_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    // The high bit of each byte that is zero in `x`; exact for the lowest one.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut words = bytes.chunks_exact(8);
+    let mut len = 0;
+    for word in words.by_ref() {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(word);
+        let w = u64::from_le_bytes(eight);
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let found = zero(w ^ (ONES * 0x22)) | zero(w ^ (ONES * 0x5c)) | below_space;
+        if found != 0 {
+            return len + found.trailing_zeros() as usize / 8;
+        }
+        len += 8;
+    }
+    let tail = words.remainder();
+    len + tail
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(tail.len())
+}
+
 /// Appends `value` as compact JSON. Floats are written as JavaScript writes
 /// them (`1e+21`), which every JSON reader accepts.
 pub fn write_value(out: &mut String, value: &Value) {
+    write_tree(out, value, |out, f| {
+        out.push_str(NumberText::new(f).as_str())
+    });
+}
+
+/// Appends `value` as JSON that [`parse`] reads back as the same value:
+/// floats keep a point or an exponent (`2.0`, `-0.0`, `1e21`).
+pub(crate) fn write_value_exact(out: &mut String, value: &Value) {
+    write_tree(out, value, |out, f| {
+        out.push_str(ryu::Buffer::new().format_finite(f));
+    });
+}
+
+fn write_tree(out: &mut String, value: &Value, float: fn(&mut String, f64)) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => match (n.as_u64(), n.as_i64()) {
             (Some(u), _) => write_integer(out, false, u),
             (None, Some(i)) => write_integer(out, i < 0, i.unsigned_abs()),
-            (None, None) => out.push_str(NumberText::new(n.as_f64().unwrap_or(0.0)).as_str()),
+            (None, None) => float(out, n.as_f64().unwrap_or(0.0)),
         },
         Value::String(s) => write_string(out, s),
         Value::Array(items) => {
@@ -310,7 +408,7 @@ pub fn write_value(out: &mut String, value: &Value) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_value(out, item);
+                write_tree(out, item, float);
             }
             out.push(']');
         }
@@ -322,7 +420,7 @@ pub fn write_value(out: &mut String, value: &Value) {
                 }
                 write_string(out, key);
                 out.push(':');
-                write_value(out, item);
+                write_tree(out, item, float);
             }
             out.push('}');
         }
