@@ -15,8 +15,7 @@ use crate::validate::{
     check_datafile_header, check_share, check_split_sum, check_unique, check_variations,
     resolve_variation,
 };
-use crate::version::parse_strict_semver;
-use semver::Version;
+use crate::version::{parse_strict_semver, Version};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::BuildHasherDefault;

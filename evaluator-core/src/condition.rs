@@ -20,8 +20,7 @@ use crate::number::NumberText;
 use crate::regex::Regex;
 use crate::text::{contains, ends_with, equals, fold, starts_with, ValueSet};
 use crate::time::parse_rfc3339_ms;
-use crate::version::{compare, parse_lenient_semver, parse_strict_semver};
-use semver::Version;
+use crate::version::{compare_text, parse_strict_semver, Version};
 use serde_json::Value;
 use std::cmp::Ordering;
 
@@ -142,8 +141,9 @@ impl Test {
                 .to_number()
                 .and_then(|n| n.partial_cmp(operand))
                 .is_some_and(|o| cmp.holds(o)),
-            Test::Semver { cmp, operand } => parse_lenient_semver(value.to_text().as_str())
-                .is_some_and(|v| cmp.holds(compare(&v, operand))),
+            Test::Semver { cmp, operand } => {
+                compare_text(value.to_text().as_str(), operand).is_some_and(|o| cmp.holds(o))
+            }
             Test::Date { after, operand } => to_epoch_ms(value)
                 .and_then(|ms| ms.partial_cmp(operand))
                 .is_some_and(|o| if *after { o.is_gt() } else { o.is_lt() }),

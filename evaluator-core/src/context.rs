@@ -7,8 +7,7 @@
 use crate::bucket::value_hash;
 use crate::error::DatafileError;
 use crate::number::NumberText;
-use crate::version::parse_lenient_semver;
-use semver::Version;
+use crate::version::{parse_lenient_semver, Version};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::cell::{Cell, OnceCell};

@@ -49,5 +49,5 @@ pub use error::DatafileError;
 pub use evaluate::{ErrorCode, Evaluation, Reason};
 pub use time::parse_rfc3339_ms;
 pub use validate::SPLIT_SUM_TOLERANCE;
-pub use version::{parse_lenient_semver, parse_strict_semver};
+pub use version::{parse_lenient_semver, parse_strict_semver, Version, VersionError};
 pub use xxh64::hash as xxh64;

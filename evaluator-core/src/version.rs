@@ -1,62 +1,219 @@
-//! Semantic versions: strict for what a datafile says, lenient for what a
-//! context reports.
+//! Semantic versions (SemVer 2.0): strict for what a datafile says, lenient
+//! for what a context reports, compared by SemVer precedence (build metadata
+//! ignored).
 //!
-//! Both sides become [`semver::Version`]s and compare by SemVer precedence
-//! (build metadata ignored).
+//! Written here rather than taken from a crate: the crate's parser, error
+//! formatting and identifier types were a tenth of the WebAssembly module.
+//! Tests check parsing and precedence against the `semver` crate.
 
-use semver::Version;
 use std::cmp::Ordering;
+use std::fmt;
 
-/// Room for a padded version on the stack; longer input falls back to the heap.
-const STACK_CAPACITY: usize = 96;
+/// A semantic version: `MAJOR.MINOR.PATCH[-pre][+build]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// Major version.
+    pub major: u64,
+    /// Minor version.
+    pub minor: u64,
+    /// Patch version.
+    pub patch: u64,
+    /// Pre-release identifiers without the `-` (`rc.1`); empty when none.
+    pub pre: Box<str>,
+    /// Build metadata without the `+`; empty when none.
+    pub build: Box<str>,
+}
+
+/// Why a text is not a semantic version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum VersionError {
+    /// Not `MAJOR.MINOR.PATCH` before the pre-release and build parts.
+    #[error("expected MAJOR.MINOR.PATCH")]
+    Shape,
+    /// A version number is not made of decimal digits.
+    #[error("{0} version is not a number")]
+    NotANumber(&'static str),
+    /// A number (version or numeric pre-release identifier) starts with 0.
+    #[error("{0} has a leading zero")]
+    LeadingZero(&'static str),
+    /// A version number does not fit 64 bits.
+    #[error("{0} version exceeds u64::MAX")]
+    TooLarge(&'static str),
+    /// An identifier is empty or holds something other than ASCII letters,
+    /// digits and `-`.
+    #[error("{0} identifiers must be non-empty ASCII letters, digits or hyphens")]
+    Identifier(&'static str),
+}
 
 /// Parses a complete SemVer 2.0 version (`MAJOR.MINOR.PATCH[-pre][+build]`),
 /// as minimum versions and semver operands in a datafile must be written.
-pub fn parse_strict_semver(text: &str) -> Result<Version, semver::Error> {
-    Version::parse(text)
+pub fn parse_strict_semver(text: &str) -> Result<Version, VersionError> {
+    parse(text, 3).map(|v| v.to_owned())
 }
 
 /// Parses a version the way apps report them: an optional `v`/`V` prefix and
 /// missing minor or patch parts are accepted (`v2.4` and `2.4` are `2.4.0`,
 /// `3` is `3.0.0`); anything else must be valid SemVer. `None` when unparseable.
 pub fn parse_lenient_semver(text: &str) -> Option<Version> {
-    let text = text
-        .strip_prefix('v')
-        .or_else(|| text.strip_prefix('V'))
-        .unwrap_or(text);
-    let core_end = text.find(['-', '+']).unwrap_or(text.len());
-    let (core, suffix) = text.split_at(core_end);
-    let parts = core.split('.').count();
-    let missing = match parts {
-        1 | 2 => 3 - parts,
-        _ => return Version::parse(text).ok(),
-    };
-    // Pad into a stack buffer so evaluation does not allocate for short versions.
-    let padded_len = text.len() + 2 * missing;
-    if padded_len > STACK_CAPACITY {
-        let mut padded = String::with_capacity(padded_len);
-        padded.push_str(core);
-        (0..missing).for_each(|_| padded.push_str(".0"));
-        padded.push_str(suffix);
-        return Version::parse(&padded).ok();
-    }
-    let mut buf = [0u8; STACK_CAPACITY];
-    let mut len = 0;
-    for piece in std::iter::once(core)
-        .chain(std::iter::repeat_n(".0", missing))
-        .chain(std::iter::once(suffix))
-    {
-        buf[len..len + piece.len()].copy_from_slice(piece.as_bytes());
-        len += piece.len();
-    }
-    std::str::from_utf8(&buf[..len])
-        .ok()
-        .and_then(|padded| Version::parse(padded).ok())
+    parse_lenient(text).map(|v| v.to_owned())
+}
+
+/// SemVer precedence of a version reported as `text` (parsed leniently)
+/// against `b`, without allocating; `None` when `text` is no version.
+pub(crate) fn compare_text(text: &str, b: &Version) -> Option<Ordering> {
+    parse_lenient(text).map(|a| a.precedence(&b.as_parts()))
 }
 
 /// SemVer precedence: like `Ord` on versions but ignoring build metadata.
 pub(crate) fn compare(a: &Version, b: &Version) -> Ordering {
-    a.cmp_precedence(b)
+    a.as_parts().precedence(&b.as_parts())
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
+        if !self.pre.is_empty() {
+            write!(f, "-{}", self.pre)?;
+        }
+        if !self.build.is_empty() {
+            write!(f, "+{}", self.build)?;
+        }
+        Ok(())
+    }
+}
+
+impl Version {
+    fn as_parts(&self) -> Parts<'_> {
+        Parts {
+            numbers: [self.major, self.minor, self.patch],
+            pre: &self.pre,
+            build: &self.build,
+        }
+    }
+}
+
+/// A version borrowing its identifiers from the parsed text.
+struct Parts<'a> {
+    numbers: [u64; 3],
+    pre: &'a str,
+    build: &'a str,
+}
+
+impl Parts<'_> {
+    fn to_owned(&self) -> Version {
+        let [major, minor, patch] = self.numbers;
+        Version {
+            major,
+            minor,
+            patch,
+            pre: self.pre.into(),
+            build: self.build.into(),
+        }
+    }
+
+    /// SemVer §11: numbers, then a release above any of its pre-releases,
+    /// then pre-release identifiers left to right (numeric ones by value and
+    /// below alphanumeric ones, those in ASCII order; more identifiers win a tie).
+    fn precedence(&self, other: &Parts<'_>) -> Ordering {
+        let by_release = self.pre.is_empty().cmp(&other.pre.is_empty());
+        self.numbers
+            .cmp(&other.numbers)
+            .then(by_release)
+            .then_with(|| {
+                if self.pre.is_empty() {
+                    return Ordering::Equal;
+                }
+                let ids = |pre| str::split(pre, '.').map(identifier_key);
+                ids(self.pre).cmp(ids(other.pre))
+            })
+    }
+}
+
+/// Orders pre-release identifiers: numeric ones (no leading zeros, so longer
+/// is larger) below alphanumeric ones, then by their bytes.
+fn identifier_key(id: &str) -> (bool, usize, &[u8]) {
+    let numeric = is_numeric(id);
+    (!numeric, if numeric { id.len() } else { 0 }, id.as_bytes())
+}
+
+fn parse_lenient(text: &str) -> Option<Parts<'_>> {
+    parse(text.strip_prefix(['v', 'V']).unwrap_or(text), 1).ok()
+}
+
+/// Parses `MAJOR[.MINOR[.PATCH]][-pre][+build]` with at least `min_parts`
+/// numbers; missing ones are 0.
+fn parse(text: &str, min_parts: usize) -> Result<Parts<'_>, VersionError> {
+    // The core holds no `-` or `+`, and the pre-release no `+`.
+    let (rest, build) = split(text, '+');
+    let (core, pre) = split(rest, '-');
+    check_identifiers(pre, "pre-release", true)?;
+    check_identifiers(build, "build metadata", false)?;
+    let mut numbers = [0; 3];
+    let mut parts = core.split('.');
+    for (i, (number, name)) in numbers
+        .iter_mut()
+        .zip(["major", "minor", "patch"])
+        .enumerate()
+    {
+        match parts.next() {
+            Some(part) => *number = parse_number(part, name)?,
+            None if i >= min_parts => break,
+            None => return Err(VersionError::Shape),
+        }
+    }
+    if parts.next().is_some() {
+        return Err(VersionError::Shape);
+    }
+    Ok(Parts {
+        numbers,
+        pre: pre.unwrap_or(""),
+        build: build.unwrap_or(""),
+    })
+}
+
+/// `text` before and after the first `separator`, if there is one.
+fn split(text: &str, separator: char) -> (&str, Option<&str>) {
+    match text.split_once(separator) {
+        Some((before, after)) => (before, Some(after)),
+        None => (text, None),
+    }
+}
+
+fn parse_number(text: &str, name: &'static str) -> Result<u64, VersionError> {
+    if !is_numeric(text) {
+        return Err(VersionError::NotANumber(name));
+    }
+    if text.len() > 1 && text.starts_with('0') {
+        return Err(VersionError::LeadingZero(name));
+    }
+    text.bytes()
+        .try_fold(0u64, |n, digit| {
+            n.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+        })
+        .ok_or(VersionError::TooLarge(name))
+}
+
+/// Dot-separated identifiers of `[0-9A-Za-z-]`, when present; numeric ones
+/// without leading zeros when `numbers_canonical` (pre-release, not build).
+fn check_identifiers(
+    text: Option<&str>,
+    what: &'static str,
+    numbers_canonical: bool,
+) -> Result<(), VersionError> {
+    let Some(text) = text else { return Ok(()) };
+    for id in text.split('.') {
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(VersionError::Identifier(what));
+        }
+        if numbers_canonical && is_numeric(id) && id.len() > 1 && id.starts_with('0') {
+            return Err(VersionError::LeadingZero(what));
+        }
+    }
+    Ok(())
+}
+
+fn is_numeric(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -79,6 +236,7 @@ mod tests {
             ("v1-beta.1", "1.0.0-beta.1"),
             ("1.2+build.5", "1.2.0+build.5"),
             ("1.2.3-rc.1+b", "1.2.3-rc.1+b"),
+            ("1.2.3-rc-1+b-2.007", "1.2.3-rc-1+b-2.007"),
         ];
         for (text, expected) in cases {
             assert_eq!(lenient(text).as_deref(), Some(expected), "{text}");
@@ -88,16 +246,11 @@ mod tests {
     #[test]
     fn lenient_rejects_garbage() {
         for text in [
-            "", "v", "vv1", "1.", "1..2", "a.b.c", "1.2.3.4", "01.2", " 1.2", "1.2 ", "-1",
+            "", "v", "vv1", "1.", "1..2", "a.b.c", "1.2.3.4", "01.2", " 1.2", "1.2 ", "-1", "1-",
+            "1+", "1-a..b", "1-01", "1+a+b", "1-ä",
         ] {
             assert_eq!(lenient(text), None, "{text}");
         }
-    }
-
-    #[test]
-    fn long_versions_fall_back_to_the_heap() {
-        let pre = "x".repeat(STACK_CAPACITY);
-        assert_eq!(lenient(&format!("1.2-{pre}")), Some(format!("1.2.0-{pre}")));
     }
 
     #[test]
@@ -110,6 +263,23 @@ mod tests {
     }
 
     #[test]
+    fn errors_say_what_is_wrong() {
+        let error = |text| parse_strict_semver(text).unwrap_err().to_string();
+        assert_eq!(error("2.4"), "expected MAJOR.MINOR.PATCH");
+        assert_eq!(error("2.x.0"), "minor version is not a number");
+        assert_eq!(error("2.4.01"), "patch has a leading zero");
+        assert_eq!(
+            error("18446744073709551616.0.0"),
+            "major version exceeds u64::MAX"
+        );
+        assert_eq!(error("1.0.0-rc.01"), "pre-release has a leading zero");
+        assert_eq!(
+            error("1.0.0+a..b"),
+            "build metadata identifiers must be non-empty ASCII letters, digits or hyphens"
+        );
+    }
+
+    #[test]
     fn precedence_ignores_build_metadata() {
         let a = parse_lenient_semver("1.2.3+a").unwrap();
         let b = parse_lenient_semver("1.2.3+b").unwrap();
@@ -119,20 +289,88 @@ mod tests {
         let ten = parse_lenient_semver("1.10").unwrap();
         let nine = parse_lenient_semver("1.9").unwrap();
         assert_eq!(compare(&ten, &nine), Ordering::Greater);
+        assert_eq!(compare_text("v1.2.3-alpha", &a), Some(Ordering::Less));
+        assert_eq!(compare_text("1.2.x", &a), None);
     }
 
+    /// What the `semver` crate makes of `text` read leniently: the short
+    /// forms padded with `.0`, as this module did when it used the crate.
+    fn oracle_lenient(text: &str) -> Option<semver::Version> {
+        let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
+        let core_end = text.find(['-', '+']).unwrap_or(text.len());
+        let (core, suffix) = text.split_at(core_end);
+        let padding = 3usize.saturating_sub(core.split('.').count());
+        semver::Version::parse(&format!("{core}{}{suffix}", ".0".repeat(padding))).ok()
+    }
+
+    fn same(ours: Option<&Version>, oracle: Option<&semver::Version>) -> bool {
+        ours.map(Version::to_string) == oracle.map(semver::Version::to_string)
+    }
+
+    /// Version-like text: numbers near the edges, identifiers with leading
+    /// zeros, hyphens, empty segments and stray characters.
+    fn version_text(numbers: std::ops::Range<usize>) -> impl Strategy<Value = String> {
+        let number = prop_oneof![
+            2 => Just("0".to_string()),
+            4 => "[1-9][0-9]{0,2}",
+            1 => "0[0-9]",
+            1 => Just("18446744073709551615".to_string()),
+            1 => Just("18446744073709551616".to_string()),
+            1 => Just(String::new()),
+        ];
+        let ident = "(0|[1-9][0-9]?|0[0-9]|[a-zA-Z-]{1,3}|[0-9a-zA-Z-]{0,4}|x\\.|ä)";
+        (
+            "[vV ]?",
+            proptest::collection::vec(number, numbers),
+            proptest::option::of(proptest::collection::vec(ident, 1..4)),
+            proptest::option::of(proptest::collection::vec(ident, 1..3)),
+            "( |\\+|-|)?",
+        )
+            .prop_map(|(prefix, numbers, pre, build, tail)| {
+                let mut text = prefix + &numbers.join(".");
+                if let Some(pre) = pre {
+                    text = text + "-" + &pre.join(".");
+                }
+                if let Some(build) = build {
+                    text = text + "+" + &build.join(".");
+                }
+                text + &tail
+            })
+    }
+
+    /// Versions with mostly equal numbers, so that pre-release identifiers decide.
+    const COMPARABLE: &str = "v?[01]\\.[01](\\.[01])?(-(0|1|10|2|a|b|al|a1|-)(\\.(0|1|10|2|a|b|al|a1|-)){0,2})?(\\+[a-z0-9]{1,3})?";
+
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
         #[test]
-        fn never_panics(s in "\\PC{0,30}") {
-            let _ = parse_lenient_semver(&s);
+        fn strict_parses_like_the_semver_crate(text in version_text(2..5)) {
+            let ours = parse_strict_semver(&text).ok();
+            let oracle = semver::Version::parse(&text).ok();
+            prop_assert!(same(ours.as_ref(), oracle.as_ref()), "{:?}: {:?} vs {:?}", text, ours, oracle);
         }
 
-        // A short form means the same as the zero-padded strict form.
         #[test]
-        fn short_forms_equal_padded(major in 0u64..1000, minor in 0u64..1000) {
-            let short = parse_lenient_semver(&format!("v{major}.{minor}"));
-            let strict = parse_strict_semver(&format!("{major}.{minor}.0")).ok();
-            prop_assert_eq!(short, strict);
+        fn lenient_parses_like_the_padded_semver_crate(text in version_text(1..5)) {
+            let ours = parse_lenient_semver(&text);
+            let oracle = oracle_lenient(&text);
+            prop_assert!(same(ours.as_ref(), oracle.as_ref()), "{:?}: {:?} vs {:?}", text, ours, oracle);
+        }
+
+        #[test]
+        fn precedence_is_the_semver_crates(a in COMPARABLE, b in COMPARABLE) {
+            if let (Some(ours_a), Some(ours_b), Some(oracle_a), Some(oracle_b)) =
+                (parse_lenient_semver(&a), parse_lenient_semver(&b), oracle_lenient(&a), oracle_lenient(&b))
+            {
+                prop_assert_eq!(compare(&ours_a, &ours_b), oracle_a.cmp_precedence(&oracle_b));
+                prop_assert_eq!(compare_text(&a, &ours_b), Some(oracle_a.cmp_precedence(&oracle_b)));
+            }
+        }
+
+        #[test]
+        fn never_panics(s in "\\PC{0,30}") {
+            prop_assert!(same(parse_lenient_semver(&s).as_ref(), oracle_lenient(&s).as_ref()));
         }
     }
 }
