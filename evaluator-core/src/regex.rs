@@ -249,7 +249,10 @@ impl Parser {
             Some('n') => Escaped::Char('\n'),
             Some('t') => Escaped::Char('\t'),
             Some('r') => Escaped::Char('\r'),
-            Some(c) if ".*+?()[]{}|^$\\/-".contains(c) => Escaped::Char(c),
+            Some(
+                c @ ('.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '^' | '$'
+                | '\\' | '/' | '-'),
+            ) => Escaped::Char(c),
             Some(c) => return Err(format!("unsupported escape \\{c}")),
             None => return Err("pattern ends with \\".into()),
         })

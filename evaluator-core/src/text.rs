@@ -205,12 +205,21 @@ pub(crate) fn ends_with(attr: &str, operand: &str, ci: bool) -> bool {
 
 pub(crate) fn contains(attr: &str, operand: &str, ci: bool) -> bool {
     if !ci {
-        return attr.contains(operand);
+        // A plain scan: `str::contains` brings a two-way searcher (3 KB of
+        // WebAssembly) that only pays on long texts. UTF-8 matches byte-wise.
+        let needle = operand.as_bytes();
+        return needle.is_empty() || attr.as_bytes().windows(needle.len()).any(|w| w == needle);
     }
-    operand.is_empty()
-        || attr
-            .char_indices()
-            .any(|(i, _)| starts_with(&attr[i..], operand, true))
+    // Every suffix of `attr` that starts at a character.
+    let mut rest = attr.chars();
+    loop {
+        if starts_with(rest.as_str(), operand, true) {
+            return true;
+        }
+        if rest.next().is_none() {
+            return false;
+        }
+    }
 }
 
 /// `s`, lowercased when `ci` (operands are folded once, at compile time).
@@ -252,6 +261,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn contains_is_str_contains(text in "[aé\\x00b]{0,12}", needle in "[aé\\x00b]{0,4}") {
+            prop_assert_eq!(contains(&text, &needle, false), text.contains(needle.as_str()));
+        }
+
         // Scanned and searched sets (short, long, shared prefixes, empty,
         // NUL bytes that zero-padding could confuse) agree with a plain set.
         #[test]
