@@ -10,6 +10,7 @@
  */
 import { load as loadEvaluator, type Evaluator } from './wasm/evaluator_wasm.js';
 import { wasmMemory } from './engine-init.js';
+import { ContextSlots } from './context-slots.js';
 
 export { initWasm, initWasmSync, type WasmSource } from './engine-init.js';
 
@@ -61,21 +62,20 @@ interface Metadata {
   flags: FlagMetadata[];
 }
 
-// Slot kinds and the packed result layout: evaluator-wasm/src/{slots,packed}.rs.
-const STRING = 1;
-const NUMBER = 2;
-const BOOLEAN = 3;
+// The packed result layout: evaluator-wasm/src/packed.rs.
 const ERROR_BITS = 0x70;
 const TRISTATE = [null, false, true] as const;
 const TYPE_OF: Record<ValueType, FlagMetadata['type']> = {
   boolean: 'BOOLEAN', string: 'STRING', number: 'NUMBER', json: 'JSON',
 };
-// Where a slot's value comes from: `attributes[name]`, or a top-level field first.
-const FROM_ATTRIBUTES = 0;
-const FROM_KEY = 1;
-const FROM_APP_VERSION = 2;
-const INVALID = Symbol('invalid context');
-const encoder = new TextEncoder();
+// Never a packed result (those are >= 0, or -1 for the wide form).
+const STALE = -2;
+
+/** The last evaluate-all record of one kind, and the packed results it holds. */
+interface Snapshot<T> {
+  packed: Int32Array;
+  record: Record<string, T>;
+}
 
 /** A compiled datafile with a current context. Never throws from evaluation. */
 export class Engine {
@@ -87,65 +87,47 @@ export class Engine {
   private index: Map<string, number>;
   private types: FlagMetadata['type'][];
   private variationValues: Value[][];
-  // `{ flagKey: null }` for every flag: evaluate-all clones it, so filling the
-  // result stores into existing properties instead of growing a fresh object.
-  private template: Record<string, null>;
   private variationKeys: string[][];
   private ruleIds: string[][];
   private clock: boolean[];
   private anyClock: boolean;
   private reasons: Reason[];
-  private detailCache: (Map<number, EvaluationDetails> | undefined)[];
   private errorCodes: ErrorCode[];
+  // Frozen successful details per flag, by packed result; filled as results come.
+  private detailCache: (Map<number, EvaluationDetails> | undefined)[];
   private lastKey: string | undefined = undefined;
   private lastIndex = -1;
+  private slots: ContextSlots;
 
   // Packed results for the current context (generation): an unchanged context
   // re-evaluates nothing. Flags whose result depends on `now` bypass the cache.
+  // While `allAt` is the generation, the evaluator's results buffer holds every flag's.
   private cached: Int32Array;
   private cachedAt: Float64Array;
-  private generation = 1;
   private allAt = 0;
-  // Length of the context text written since the last evaluation, -1 when none: the next call commits it.
-  private pendingText = -1;
-
-  // The context: attribute names by slot, where each comes from, the values last written.
-  private names: string[];
-  private sources: number[];
-  private written: unknown[];
-  private textEnds: number[]; // where the text ends after each slot, as last written
-  private invalidContext = false;
-
-  // Views of the evaluator's buffers in linear memory; re-created when memory grows.
-  private kinds!: Uint8Array;
-  private spans!: Uint32Array;
-  private numbers!: Float64Array;
-  private bytes!: Uint8Array;
-  private results!: Int32Array;
-  private wide!: Int32Array;
+  // What evaluateAll / values returned last: the next call decodes only the
+  // flags whose packed result changed and returns a copy (created on first use).
+  private allDetails: Snapshot<EvaluationDetails> | undefined = undefined;
+  private allValues: Snapshot<Value> | undefined = undefined;
 
   private constructor(ev: Evaluator, meta: Metadata) {
     this.ev = ev;
     this.revision = meta.revision;
-    this.keys = meta.flags.map((f) => f.key);
+    const flags = meta.flags;
+    this.keys = flags.map((f) => f.key);
     this.index = new Map(this.keys.map((k, i) => [k, i]));
-    this.template = Object.fromEntries(this.keys.map((k) => [k, null]));
-    this.types = meta.flags.map((f) => f.type);
-    this.variationValues = meta.flags.map((f) => f.variations.map((v) => deepFreeze(v.value)));
-    this.variationKeys = meta.flags.map((f) => f.variations.map((v) => v.key));
-    this.ruleIds = meta.flags.map((f) => f.ruleIds);
-    this.clock = meta.flags.map((f) => f.clock);
+    this.types = flags.map((f) => f.type);
+    this.variationValues = flags.map((f) => f.variations.map((v) => deepFreeze(v.value)));
+    this.variationKeys = flags.map((f) => f.variations.map((v) => v.key));
+    this.ruleIds = flags.map((f) => f.ruleIds);
+    this.clock = flags.map((f) => f.clock);
     this.anyClock = this.clock.includes(true);
     this.reasons = meta.reasons;
-    this.detailCache = this.keys.map(() => undefined);
     this.errorCodes = meta.errorCodes;
-    this.cached = new Int32Array(this.keys.length);
-    this.cachedAt = new Float64Array(this.keys.length);
-    this.names = meta.attributes;
-    this.sources = this.names.map((n) => (n === 'key' ? FROM_KEY : n === 'appVersion' ? FROM_APP_VERSION : FROM_ATTRIBUTES));
-    this.written = this.names.map(() => undefined);
-    this.textEnds = this.names.map(() => 0);
-    this.bind();
+    this.detailCache = new Array<undefined>(flags.length).fill(undefined);
+    this.cached = new Int32Array(flags.length);
+    this.cachedAt = new Float64Array(flags.length);
+    this.slots = new ContextSlots(ev, meta.attributes, flags.length);
   }
 
   /** Compiles a datafile JSON string. Returns the validation error instead of throwing. */
@@ -178,41 +160,13 @@ export class Engine {
    * `INVALID_CONTEXT` until the next valid one.
    */
   setContext(ctx: Context): void {
-    try {
-      const attributes = attributesOf(ctx);
-      this.invalidContext = attributes === INVALID;
-      if (attributes === INVALID) return;
-      const top = ctx as Record<string, unknown>;
-      const { names, sources, written } = this;
-      // One pass: slots before the first changed one keep their text; from
-      // there on every slot is written again (the text is contiguous).
-      let at = -1;
-      for (let i = 0; i < names.length; i++) {
-        const source = sources[i];
-        let value = source === FROM_KEY ? top.key : source === FROM_APP_VERSION ? top.appVersion : undefined;
-        if (value == null && attributes !== undefined) value = attributes[names[i]];
-        if (at < 0) {
-          if (value === written[i]) continue;
-          if (this.bytes.byteLength === 0) this.bind();
-          at = i === 0 ? 0 : this.textEnds[i - 1];
-        }
-        written[i] = value;
-        at = this.writeSlot(i, value, at);
-      }
-      if (at >= 0) {
-        this.pendingText = at;
-        this.generation++;
-      }
-    } catch {
-      this.invalidContext = true;
-      this.written.fill(INVALID);
-    }
+    this.slots.set(ctx);
   }
 
   /** Whether `key` evaluates to `true` (false for unknown and non-boolean flags). */
   isEnabled(key: string, now?: number): boolean {
     const i = this.indexOf(key);
-    if (i < 0 || this.invalidContext) return false;
+    if (i < 0 || this.slots.invalid) return false;
     try {
       return this.variationValues[i][this.variationIndex(this.run(i, now))] === true;
     } catch {
@@ -235,7 +189,7 @@ export class Engine {
     const i = this.indexOf(key);
     if (i < 0) return failure(key, 'FLAG_NOT_FOUND', defaultValue);
     if (valueType !== undefined && TYPE_OF[valueType] !== this.types[i]) return failure(key, 'TYPE_MISMATCH', defaultValue);
-    if (this.invalidContext) return failure(key, 'INVALID_CONTEXT', defaultValue);
+    if (this.slots.invalid) return failure(key, 'INVALID_CONTEXT', defaultValue);
     try {
       return this.details(i, this.run(i, now), defaultValue);
     } catch {
@@ -243,36 +197,30 @@ export class Engine {
     }
   }
 
-  /** Evaluates every flag: `{ flagKey: details }` in datafile order. */
+  /** Evaluates every flag: `{ flagKey: details }` in datafile order, a new object per call. */
   evaluateAll(now?: number): Record<string, EvaluationDetails> {
-    const out = { ...this.template } as unknown as Record<string, EvaluationDetails>;
+    const snapshot = (this.allDetails ??= this.snapshot());
     try {
-      if (this.runAll(now)) {
-        for (let i = 0; i < this.keys.length; i++) out[this.keys[i]] = this.details(i, this.resultOf(i, now), null);
-        return out;
-      }
+      if (this.runAll(now)) return this.refresh(snapshot, now, false);
     } catch {
       // a trap inside the module: every flag reports GENERAL below
     }
-    const code = this.invalidContext ? 'INVALID_CONTEXT' : 'GENERAL';
+    const out = { ...snapshot.record };
+    const code = this.slots.invalid ? 'INVALID_CONTEXT' : 'GENERAL';
     for (const key of this.keys) out[key] = failure(key, code, null);
     return out;
   }
 
-  /** Evaluates every flag: `{ flagKey: value }` (null where evaluation failed). */
+  /** Evaluates every flag: `{ flagKey: value }` in datafile order (null where evaluation failed), a new object per call. */
   values(now?: number): Record<string, Value> {
-    const out: Record<string, Value> = { ...this.template };
-    let evaluated = false;
+    const snapshot = (this.allValues ??= this.snapshot());
     try {
-      evaluated = this.runAll(now);
-      for (let i = 0; evaluated && i < this.keys.length; i++) {
-        const r = this.resultOf(i, now);
-        out[this.keys[i]] = (this.lowBits(r) & ERROR_BITS) === 0 ? (this.variationValues[i][this.variationIndex(r)] ?? null) : null;
-      }
+      if (this.runAll(now)) return this.refresh(snapshot, now, true);
     } catch {
-      evaluated = false;
+      // a trap inside the module: every flag is null below
     }
-    if (!evaluated) for (const key of this.keys) out[key] = null;
+    const out = { ...snapshot.record };
+    for (const key of this.keys) out[key] = null;
     return out;
   }
 
@@ -280,8 +228,9 @@ export class Engine {
   free(): void {
     this.keys = [];
     this.index = new Map();
-    this.template = {};
-    this.names = [];
+    this.allDetails = undefined;
+    this.allValues = undefined;
+    this.slots.clear();
     this.lastKey = undefined;
     this.lastIndex = -1;
     try {
@@ -303,59 +252,79 @@ export class Engine {
   /** The packed result of flag `i`; from the cache while the context is unchanged and `now` is irrelevant. */
   private run(i: number, now: number | undefined): number {
     if (this.clock[i]) return this.call(i, timeOf(now));
-    if (this.cachedAt[i] === this.generation) return this.cached[i];
+    const generation = this.slots.generation;
+    if (this.cachedAt[i] === generation) return this.cached[i];
+    if (this.allAt === generation) {
+      const all = this.slots.resultsView()[i];
+      if (all >= 0) return all;
+    }
     const r = this.call(i, 0);
     if (r >= 0) {
       this.cached[i] = r;
-      this.cachedAt[i] = this.generation;
+      this.cachedAt[i] = generation;
     }
     return r;
   }
 
   private call(i: number, now: number): number {
-    const r = this.ev.evaluateIndex(i, now, this.pendingText);
-    this.pendingText = -1;
+    const slots = this.slots;
+    const r = this.ev.evaluateIndex(i, now, slots.pendingText);
+    slots.pendingText = -1;
     return r;
   }
 
-  /** Evaluates every flag into the cache; false when the context is invalid or the module failed. */
+  /** Evaluates every flag into the results buffer; false when the context is invalid or the module failed. */
   private runAll(now: number | undefined): boolean {
-    if (this.invalidContext) return false;
-    if (this.allAt === this.generation && !this.anyClock) return true;
+    const slots = this.slots;
+    if (slots.invalid) return false;
+    const generation = slots.generation;
+    if (this.allAt === generation && !this.anyClock) return true;
     try {
-      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0, this.pendingText);
+      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0, slots.pendingText);
     } catch {
       return false;
     }
-    this.pendingText = -1;
-    if (this.bytes.byteLength === 0) this.bind();
-    const generation = this.generation;
-    for (let i = 0; i < this.keys.length; i++) {
-      const r = this.results[i];
-      this.cached[i] = r;
-      this.cachedAt[i] = r >= 0 ? generation : 0;
-    }
+    slots.pendingText = -1;
     this.allAt = generation;
     return true;
   }
 
-  /** Result `i` after `runAll`, evaluated alone when it only fits the wide form. */
-  private resultOf(i: number, now: number | undefined): number {
-    const r = this.cached[i];
-    return r >= 0 ? r : this.call(i, this.clock[i] ? timeOf(now) : 0);
+  /** An empty snapshot: every flag stale, the record `{ flagKey: null }` in datafile order. */
+  private snapshot<T>(): Snapshot<T> {
+    const packed = new Int32Array(this.keys.length).fill(STALE);
+    return { packed, record: Object.fromEntries(this.keys.map((k) => [k, null])) as Record<string, T> };
   }
 
-  private wideResult(): Int32Array {
-    if (this.wide.byteLength === 0) this.bind();
-    return this.wide;
+  /**
+   * After `runAll`: decodes into `snapshot` only the flags whose packed result
+   * changed (a store by key into a 50-key record costs ~15 ns, copying the
+   * whole record about 3 stores), and returns a copy of its record.
+   */
+  private refresh<T>(snapshot: Snapshot<T>, now: number | undefined, valuesOnly: boolean): Record<string, T> {
+    const { packed, record } = snapshot;
+    const out = record as Record<string, unknown>;
+    const results = this.slots.resultsView();
+    for (let i = 0; i < this.keys.length; i++) {
+      let r = results[i];
+      if (r === packed[i]) continue;
+      // A result only the wide form holds is evaluated alone, and decoded at once.
+      if (r < 0) r = this.call(i, this.clock[i] ? timeOf(now) : 0);
+      const error = (this.lowBits(r) & ERROR_BITS) !== 0;
+      // Error details are built per call (as `evaluate` does); the rest is shared.
+      packed[i] = r < 0 || error ? STALE : r;
+      out[this.keys[i]] = valuesOnly
+        ? (error ? null : (this.variationValues[i][this.variationIndex(r)] ?? null))
+        : this.details(i, r, null);
+    }
+    return { ...record };
   }
 
   private lowBits(r: number): number {
-    return r >= 0 ? r : this.wideResult()[0];
+    return r >= 0 ? r : this.slots.wideView()[0];
   }
 
   private variationIndex(r: number): number {
-    return r >= 0 ? ((r >>> 11) & 0x3ff) - 1 : this.wideResult()[1];
+    return r >= 0 ? ((r >>> 11) & 0x3ff) - 1 : this.slots.wideView()[1];
   }
 
   /** The details of packed result `r`: shared and frozen per flag and result, except errors (they carry the caller's default). */
@@ -370,7 +339,7 @@ export class Engine {
   private decode<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
     const low = this.lowBits(r);
     const variation = this.variationIndex(r);
-    const rule = r >= 0 ? (r >>> 21) - 1 : this.wideResult()[2];
+    const rule = r >= 0 ? (r >>> 21) - 1 : this.slots.wideView()[2];
     const error = (low >>> 4) & 7;
     return {
       flagKey: this.keys[i],
@@ -383,60 +352,6 @@ export class Engine {
       dateReached: TRISTATE[(low >>> 9) & 3],
     };
   }
-
-  /** Writes slot `i` (strings as UTF-8 at `at`); returns where the text continues. */
-  private writeSlot(i: number, value: unknown, at: number): number {
-    if (typeof value === 'string') {
-      const len = value.length;
-      if (at + 3 * len > this.bytes.length) {
-        this.ev.reserve(2 * (at + 3 * len));
-        this.bind();
-      }
-      const bytes = this.bytes;
-      // A plain copy while the text is ASCII (most attribute values); encodeInto for the rest.
-      let j = 0;
-      for (let c = 0; j < len && (c = value.charCodeAt(j)) < 0x80; j++) bytes[at + j] = c;
-      const end = j === len ? at + len : at + j + encoder.encodeInto(value.slice(j), bytes.subarray(at + j)).written;
-      this.kinds[i] = STRING;
-      this.spans[2 * i] = at;
-      this.spans[2 * i + 1] = end - at;
-      at = end;
-    } else if (typeof value === 'number') {
-      this.kinds[i] = NUMBER;
-      this.numbers[i] = value;
-    } else if (typeof value === 'boolean') {
-      this.kinds[i] = BOOLEAN;
-      this.numbers[i] = value ? 1 : 0;
-    } else {
-      this.kinds[i] = 0;
-    }
-    this.textEnds[i] = at;
-    return at;
-  }
-
-  /** (Re-)creates the views; needed whenever memory grew and detached the old buffer. */
-  private bind(): void {
-    const [kinds, spans, numbers, bytes, bytesLength, results, wide] = this.ev.layout();
-    const buffer = (wasmMemory() as WebAssembly.Memory).buffer;
-    const n = this.names.length;
-    this.kinds = new Uint8Array(buffer, kinds, n);
-    this.spans = new Uint32Array(buffer, spans, 2 * n);
-    this.numbers = new Float64Array(buffer, numbers, n);
-    this.bytes = new Uint8Array(buffer, bytes, bytesLength);
-    this.results = new Int32Array(buffer, results, this.keys.length);
-    this.wide = new Int32Array(buffer, wide, 3);
-  }
-}
-
-/** The context's `attributes`, `undefined` when absent, or INVALID when the JSON form would not parse. */
-function attributesOf(ctx: unknown): Record<string, unknown> | undefined | typeof INVALID {
-  if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return INVALID;
-  const { key, appVersion, attributes } = ctx as Record<string, unknown>;
-  if (key != null && typeof key !== 'string') return INVALID;
-  if (appVersion != null && typeof appVersion !== 'string') return INVALID;
-  if (attributes === undefined) return undefined;
-  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) return INVALID;
-  return attributes as Record<string, unknown>;
 }
 
 function timeOf(now: number | undefined): number {

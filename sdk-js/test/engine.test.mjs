@@ -290,3 +290,39 @@ test('evaluateAll and values agree with evaluate over many contexts', () => {
 function wasmMemoryBytes() {
   return Engine.memoryBytes();
 }
+
+test('evaluateAll and values re-decode only changed flags, yet never answer for an earlier context', () => {
+  const raw = loadEvaluator(GEO);
+  const engine = mustLoad(GEO);
+  const first = { key: 'u-1', attributes: { country: 'NO', plan: 'pro', seats: 12 } };
+  const contexts = [first, { key: 'u-2', attributes: { country: 'US' } }, first, first, { key: 'u-1' }, null, first];
+  for (let i = 0; i < 300; i++) contexts.push({ key: `user-${i % 37}`, attributes: { country: ['NO', 'US', 'Zürich'][i % 3], plan: i % 5 ? 'pro' : 'free', seats: i % 13 } });
+  let previous;
+  contexts.forEach((ctx, step) => {
+    engine.setContext(ctx);
+    // Alternate the order, so that each record is refreshed after the other one moved on.
+    let all;
+    let values;
+    if (step % 2) {
+      all = engine.evaluateAll();
+      values = engine.values();
+    } else {
+      values = engine.values();
+      all = engine.evaluateAll();
+    }
+    const expected = ctx === null ? null : JSON.parse(raw.evaluateAll(JSON.stringify(ctx), 0));
+    for (const key of engine.flagKeys()) {
+      const want = expected?.[key] ?? { value: null, variation: null, reason: 'ERROR', ruleId: null, errorCode: 'INVALID_CONTEXT' };
+      const { flagKey, versionSufficient, dateReached, ...got } = all[key];
+      assert.deepEqual(got, { value: want.value, variation: want.variation, reason: want.reason, ruleId: want.ruleId, errorCode: want.errorCode }, `step ${step}: ${key}`);
+      assert.equal(values[key], want.value, `step ${step}: ${key}`);
+    }
+    assert.notEqual(all, previous, 'a new object per call');
+    previous = all;
+    // What the caller does with a returned record does not reach the next one.
+    all.nordic = 'mutated';
+    delete values.pro;
+  });
+  raw.free();
+  engine.free();
+});

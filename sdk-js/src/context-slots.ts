@@ -1,0 +1,181 @@
+/**
+ * The context in the evaluator's linear memory (layout:
+ * evaluator-wasm/src/slots.rs): per attribute the datafile reads, a kind and
+ * a number, and the UTF-8 text of the string slots back to back. Written in
+ * place, so evaluation calls pass numbers only.
+ */
+import type { Evaluator } from './wasm/evaluator_wasm.js';
+import { wasmMemory } from './engine-init.js';
+import type { Context } from './engine.js';
+
+const STRING = 1;
+const NUMBER = 2;
+const BOOLEAN = 3;
+// Where a slot's value comes from: `attributes[name]`, or a top-level field first.
+const FROM_ATTRIBUTES = 0;
+const FROM_KEY = 1;
+const FROM_APP_VERSION = 2;
+const INVALID = Symbol('invalid context');
+const encoder = new TextEncoder();
+
+/** The current context's slots, and the views of the evaluator's buffers. */
+export class ContextSlots {
+  /** Bumped whenever the written context changes: results of older generations are stale. */
+  generation = 1;
+  /** Length of the text written since the last evaluation, -1 when none: the next call commits it. */
+  pendingText = -1;
+  /** Whether the last context was malformed (evaluations answer INVALID_CONTEXT). */
+  invalid = false;
+
+  private names: string[];
+  private sources: number[];
+  private written: unknown[]; // the values last written, per slot
+  private textEnds: number[]; // where the text ends after each slot, as last written
+
+  // Views of the evaluator's buffers; re-created when memory grows (the old buffer detaches).
+  private kinds!: Uint8Array;
+  private spans!: Uint32Array;
+  private numbers!: Float64Array;
+  private bytes!: Uint8Array;
+  private results!: Int32Array;
+  private wide!: Int32Array;
+
+  constructor(private ev: Evaluator, names: string[], private flagCount: number) {
+    this.names = names;
+    this.sources = names.map((n) => (n === 'key' ? FROM_KEY : n === 'appVersion' ? FROM_APP_VERSION : FROM_ATTRIBUTES));
+    this.written = names.map(() => undefined);
+    this.textEnds = names.map(() => 0);
+    this.bind();
+  }
+
+  /**
+   * Writes `ctx`. Slots before the first changed one keep their text; from
+   * there on every slot is written again (the text is contiguous). An
+   * unchanged context keeps the generation, so cached results stay valid.
+   */
+  set(ctx: Context): void {
+    try {
+      const attributes = attributesOf(ctx);
+      this.invalid = attributes === INVALID;
+      if (attributes === INVALID) return;
+      const { names, sources, written } = this;
+      const n = names.length;
+      let i = 0;
+      let value: unknown;
+      for (; i < n; i++) {
+        value = slotValue(ctx, attributes, names[i], sources[i]);
+        if (value !== written[i]) break;
+      }
+      if (i === n) return;
+      if (this.bytes.byteLength === 0) this.bind();
+      let at = i === 0 ? 0 : this.textEnds[i - 1];
+      for (;;) {
+        written[i] = value;
+        at = typeof value === 'string' ? this.writeText(i, value, at) : this.writeScalar(i, value, at);
+        this.textEnds[i] = at;
+        if (++i === n) break;
+        value = slotValue(ctx, attributes, names[i], sources[i]);
+      }
+      this.pendingText = at;
+      this.generation++;
+    } catch {
+      this.invalid = true;
+      this.written.fill(INVALID);
+    }
+  }
+
+  /** The `results` buffer `evaluateAllInto` fills. */
+  resultsView(): Int32Array {
+    if (this.results.byteLength === 0) this.bind();
+    return this.results;
+  }
+
+  /** The wide form of the last result that did not fit in an i32. */
+  wideView(): Int32Array {
+    if (this.wide.byteLength === 0) this.bind();
+    return this.wide;
+  }
+
+  /** Forgets every slot (the evaluator is being freed). */
+  clear(): void {
+    this.names = [];
+    this.flagCount = 0;
+  }
+
+  /** Writes string slot `i` at `at`; returns where the text continues. */
+  private writeText(i: number, value: string, at: number): number {
+    const len = value.length;
+    if (at + 3 * len > this.bytes.length) this.grow(at + 3 * len);
+    const bytes = this.bytes;
+    // A plain copy while the text is ASCII (most attribute values).
+    for (let j = 0; j < len; j++) {
+      const c = value.charCodeAt(j);
+      if (c > 0x7f) return this.writeUtf8(i, value, at, j);
+      bytes[at + j] = c;
+    }
+    this.setSpan(i, at, len);
+    return at + len;
+  }
+
+  /** `writeText` from the first non-ASCII character `j` on. */
+  private writeUtf8(i: number, value: string, at: number, j: number): number {
+    const end = at + j + encoder.encodeInto(value.slice(j), this.bytes.subarray(at + j)).written;
+    this.setSpan(i, at, end - at);
+    return end;
+  }
+
+  private setSpan(i: number, at: number, len: number): void {
+    this.kinds[i] = STRING;
+    this.spans[2 * i] = at;
+    this.spans[2 * i + 1] = len;
+  }
+
+  /** Writes a number, boolean or missing slot; the text goes on at `at`. */
+  private writeScalar(i: number, value: unknown, at: number): number {
+    if (typeof value === 'number') {
+      this.kinds[i] = NUMBER;
+      this.numbers[i] = value;
+    } else if (typeof value === 'boolean') {
+      this.kinds[i] = BOOLEAN;
+      this.numbers[i] = value ? 1 : 0;
+    } else {
+      this.kinds[i] = 0;
+    }
+    return at;
+  }
+
+  private grow(len: number): void {
+    this.ev.reserve(2 * len);
+    this.bind();
+  }
+
+  /** (Re-)creates the views; needed whenever memory grew and detached the old buffer. */
+  private bind(): void {
+    const [kinds, spans, numbers, bytes, bytesLength, results, wide] = this.ev.layout();
+    const buffer = (wasmMemory() as WebAssembly.Memory).buffer;
+    const n = this.names.length;
+    this.kinds = new Uint8Array(buffer, kinds, n);
+    this.spans = new Uint32Array(buffer, spans, 2 * n);
+    this.numbers = new Float64Array(buffer, numbers, n);
+    this.bytes = new Uint8Array(buffer, bytes, bytesLength);
+    this.results = new Int32Array(buffer, results, this.flagCount);
+    this.wide = new Int32Array(buffer, wide, 3);
+  }
+}
+
+/** Slot `name`'s value in `ctx`: a top-level field first for `key` and `appVersion`. */
+function slotValue(ctx: Context, attributes: Record<string, unknown> | undefined, name: string, source: number): unknown {
+  const top = source === FROM_KEY ? ctx.key : source === FROM_APP_VERSION ? ctx.appVersion : undefined;
+  return top == null && attributes !== undefined ? attributes[name] : top;
+}
+
+/** The context's `attributes`, `undefined` when absent, or INVALID when the JSON form would not parse. */
+function attributesOf(ctx: unknown): Record<string, unknown> | undefined | typeof INVALID {
+  if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return INVALID;
+  const { key, appVersion, attributes } = ctx as Record<string, unknown>;
+  if (key != null && typeof key !== 'string') return INVALID;
+  if (appVersion != null && typeof appVersion !== 'string') return INVALID;
+  if (attributes === undefined) return undefined;
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) return INVALID;
+  return attributes as Record<string, unknown>;
+}
