@@ -12,13 +12,15 @@
 //! `Deserialize` impls of [`Datafile`] and [`Condition`] (the control plane's
 //! API uses them) go through here too.
 
-use crate::datafile::*;
+mod schema;
+
+use crate::datafile::{Condition, Datafile};
 use crate::error::DatafileError;
 use crate::json::{write_value_exact, Reader};
+use schema::{condition, datafile};
 use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 type Read<T> = Result<T, DatafileError>;
 
@@ -218,363 +220,6 @@ fn variant<T: Copy>(r: &mut Reader, variants: &[(&str, T)]) -> Read<T> {
     }
 }
 
-fn datafile(r: &mut Reader) -> Read<Datafile> {
-    let (mut version, mut revision, mut published_at, mut environment) = (None, None, None, None);
-    let (mut flags, mut audiences, mut events) = (None, None, None);
-    let names = [
-        "schemaVersion",
-        "revision",
-        "publishedAt",
-        "environment",
-        "flags",
-        "audiences",
-        "events",
-    ];
-    object(r, "struct Datafile", &names, &mut |r, i| {
-        match i {
-            0 => version = Some(integer(r, "u32")?),
-            1 => revision = Some(integer(r, "u64")?),
-            2 => published_at = Some(string(r)?),
-            3 => environment = Some(environment_ref(r)?),
-            4 => flags = Some(list(r, flag)?),
-            5 => audiences = Some(list(r, audience)?),
-            _ => events = Some(list(r, event)?),
-        }
-        Ok(())
-    })?;
-    Ok(Datafile {
-        schema_version: need(version, "schemaVersion")?,
-        revision: need(revision, "revision")?,
-        published_at: need(published_at, "publishedAt")?,
-        environment: need(environment, "environment")?,
-        flags: need(flags, "flags")?,
-        audiences: audiences.unwrap_or_default(),
-        events: events.unwrap_or_default(),
-    })
-}
-
-fn environment_ref(r: &mut Reader) -> Read<EnvironmentRef> {
-    let (mut id, mut key, mut production) = (None, None, false);
-    object(
-        r,
-        "struct EnvironmentRef",
-        &["id", "key", "production"],
-        &mut |r, i| {
-            match i {
-                0 => id = Some(string(r)?),
-                1 => key = Some(string(r)?),
-                _ => production = boolean(r)?,
-            }
-            Ok(())
-        },
-    )?;
-    Ok(EnvironmentRef {
-        id: need(id, "id")?,
-        key: need(key, "key")?,
-        production,
-    })
-}
-
-const FLAG_TYPES: [(&str, FlagType); 4] = [
-    ("BOOLEAN", FlagType::Boolean),
-    ("STRING", FlagType::String),
-    ("NUMBER", FlagType::Number),
-    ("JSON", FlagType::Json),
-];
-
-const FLAG_STATUSES: [(&str, FlagStatus); 3] = [
-    ("DRAFT", FlagStatus::Draft),
-    ("ACTIVE", FlagStatus::Active),
-    ("ARCHIVED", FlagStatus::Archived),
-];
-
-fn flag(r: &mut Reader) -> Read<Flag> {
-    let (mut key, mut flag_type, mut status, mut variations) = (None, None, None, None);
-    let (mut off, mut enabled, mut default) = (None, None, None);
-    let (mut scheduled, mut rollout, mut overrides, mut rules) = (None, None, None, None);
-    let names = [
-        "key",
-        "type",
-        "status",
-        "variations",
-        "offVariation",
-        "enabled",
-        "defaultVariation",
-        "scheduledEnableAt",
-        "rolloutCondition",
-        "overrides",
-        "rules",
-    ];
-    object(r, "struct Flag", &names, &mut |r, i| {
-        match i {
-            0 => key = Some(string(r)?),
-            1 => flag_type = Some(variant(r, &FLAG_TYPES)?),
-            2 => status = Some(variant(r, &FLAG_STATUSES)?),
-            3 => variations = Some(list(r, variation)?),
-            4 => off = Some(string(r)?),
-            5 => enabled = Some(boolean(r)?),
-            6 => default = Some(string(r)?),
-            7 => scheduled = optional(r, epoch_ms)?,
-            8 => rollout = optional(r, rollout_condition)?,
-            9 => overrides = Some(list(r, override_)?),
-            _ => rules = Some(list(r, rule)?),
-        }
-        Ok(())
-    })?;
-    Ok(Flag {
-        key: need(key, "key")?,
-        flag_type: need(flag_type, "type")?,
-        status: need(status, "status")?,
-        variations: need(variations, "variations")?,
-        off_variation: need(off, "offVariation")?,
-        enabled: need(enabled, "enabled")?,
-        default_variation: need(default, "defaultVariation")?,
-        scheduled_enable_at: scheduled,
-        rollout_condition: rollout,
-        overrides: overrides.unwrap_or_default(),
-        rules: rules.unwrap_or_default(),
-    })
-}
-
-fn variation(r: &mut Reader) -> Read<Variation> {
-    let (mut key, mut served) = (None, Value::Null);
-    object(r, "struct Variation", &["key", "value"], &mut |r, i| {
-        match i {
-            0 => key = Some(string(r)?),
-            _ => served = r.value()?,
-        }
-        Ok(())
-    })?;
-    Ok(Variation {
-        key: need(key, "key")?,
-        value: served,
-    })
-}
-
-fn rollout_condition(r: &mut Reader) -> Read<RolloutCondition> {
-    let (mut min_version, mut activation_date) = (None, None);
-    let names = ["minVersion", "activationDate"];
-    object(r, "struct RolloutCondition", &names, &mut |r, i| {
-        match i {
-            0 => min_version = optional(r, string)?,
-            _ => activation_date = optional(r, epoch_ms)?,
-        }
-        Ok(())
-    })?;
-    Ok(RolloutCondition {
-        min_version,
-        activation_date,
-    })
-}
-
-fn override_(r: &mut Reader) -> Read<Override> {
-    let (mut attribute, mut values, mut variation) = (None, None, None);
-    object(
-        r,
-        "struct Override",
-        &["attribute", "values", "variation"],
-        &mut |r, i| {
-            match i {
-                0 => attribute = Some(string(r)?),
-                1 => values = Some(strings(r)?),
-                _ => variation = Some(string(r)?),
-            }
-            Ok(())
-        },
-    )?;
-    Ok(Override {
-        attribute: need(attribute, "attribute")?,
-        values: need(values, "values")?,
-        variation: need(variation, "variation")?,
-    })
-}
-
-const RULE_TYPES: [(&str, RuleType); 2] = [
-    ("AB_TEST", RuleType::AbTest),
-    ("TARGETED_DELIVERY", RuleType::TargetedDelivery),
-];
-
-fn rule(r: &mut Reader) -> Read<Rule> {
-    let (mut id, mut rule_type, mut audiences, mut allocation) = (None, None, None, None);
-    let (mut variations, mut hash_attribute) = (None, None);
-    let names = [
-        "id",
-        "type",
-        "audiences",
-        "trafficAllocation",
-        "variations",
-        "hashAttribute",
-    ];
-    object(r, "struct Rule", &names, &mut |r, i| {
-        match i {
-            0 => id = Some(string(r)?),
-            1 => rule_type = Some(variant(r, &RULE_TYPES)?),
-            2 => audiences = Some(strings(r)?),
-            3 => allocation = Some(float(r)?),
-            4 => variations = Some(list(r, split)?),
-            _ => hash_attribute = Some(string(r)?),
-        }
-        Ok(())
-    })?;
-    Ok(Rule {
-        id: need(id, "id")?,
-        rule_type: need(rule_type, "type")?,
-        audiences: audiences.unwrap_or_default(),
-        traffic_allocation: need(allocation, "trafficAllocation")?,
-        variations: need(variations, "variations")?,
-        hash_attribute: hash_attribute.unwrap_or_else(|| "userId".to_owned()),
-    })
-}
-
-fn split(r: &mut Reader) -> Read<Split> {
-    let (mut variation, mut percentage) = (None, None);
-    object(
-        r,
-        "struct Split",
-        &["variation", "percentage"],
-        &mut |r, i| {
-            match i {
-                0 => variation = Some(string(r)?),
-                _ => percentage = Some(float(r)?),
-            }
-            Ok(())
-        },
-    )?;
-    Ok(Split {
-        variation: need(variation, "variation")?,
-        percentage: need(percentage, "percentage")?,
-    })
-}
-
-fn audience(r: &mut Reader) -> Read<Audience> {
-    let (mut id, mut name, mut conditions) = (None, String::new(), None);
-    let (mut included, mut excluded) = (BTreeMap::new(), BTreeMap::new());
-    let names = ["id", "name", "included", "excluded", "conditions"];
-    object(r, "struct Audience", &names, &mut |r, i| {
-        match i {
-            0 => id = Some(string(r)?),
-            1 => name = string(r)?,
-            2 => included = member_lists(r)?,
-            3 => excluded = member_lists(r)?,
-            _ => conditions = optional(r, condition)?,
-        }
-        Ok(())
-    })?;
-    Ok(Audience {
-        id: need(id, "id")?,
-        name,
-        included,
-        excluded,
-        conditions,
-    })
-}
-
-/// `{ attribute: [values] }`.
-fn member_lists(r: &mut Reader) -> Read<BTreeMap<String, Vec<String>>> {
-    if r.peek() != Some(b'{') {
-        return Err(unexpected(r, "a map"));
-    }
-    let mut lists = BTreeMap::new();
-    r.members(&mut |r, key| {
-        let values = strings(r).map_err(|e| e.in_field(key))?;
-        lists.insert(key.to_owned(), values);
-        Ok(())
-    })?;
-    Ok(lists)
-}
-
-const OPERATORS: [(&str, Operator); 20] = [
-    ("eq", Operator::Eq),
-    ("neq", Operator::Neq),
-    ("in", Operator::In),
-    ("notIn", Operator::NotIn),
-    ("contains", Operator::Contains),
-    ("startsWith", Operator::StartsWith),
-    ("endsWith", Operator::EndsWith),
-    ("lt", Operator::Lt),
-    ("lte", Operator::Lte),
-    ("gt", Operator::Gt),
-    ("gte", Operator::Gte),
-    ("semverEq", Operator::SemverEq),
-    ("semverLt", Operator::SemverLt),
-    ("semverLte", Operator::SemverLte),
-    ("semverGt", Operator::SemverGt),
-    ("semverGte", Operator::SemverGte),
-    ("before", Operator::Before),
-    ("after", Operator::After),
-    ("exists", Operator::Exists),
-    ("regex", Operator::Regex),
-];
-
-/// One of the four condition shapes; keys are read first, the shape decided after.
-fn condition(r: &mut Reader) -> Read<Condition> {
-    let (mut all, mut any, mut not) = (None, None, None);
-    let (mut attribute, mut op, mut operand, mut values, mut ci) = (None, None, None, None, None);
-    let names = [
-        "all",
-        "any",
-        "not",
-        "attribute",
-        "op",
-        "value",
-        "values",
-        "caseInsensitive",
-    ];
-    let expected = "a condition: {all: […]}, {any: […]}, {not: …} or {attribute, op, …}";
-    object(r, expected, &names, &mut |r, i| {
-        match i {
-            0 => all = Some(list(r, condition)?),
-            1 => any = Some(list(r, condition)?),
-            2 => not = Some(Box::new(condition(r)?)),
-            3 => attribute = Some(string(r)?),
-            4 => op = Some(variant(r, &OPERATORS)?),
-            5 => operand = Some(r.value()?).filter(|v| !v.is_null()),
-            6 => values = optional(r, |r| list(r, |r| r.value()))?,
-            _ => ci = Some(boolean(r)?),
-        }
-        Ok(())
-    })?;
-    let is_comparison = attribute.is_some()
-        || op.is_some()
-        || operand.is_some()
-        || values.is_some()
-        || ci.is_some();
-    match (all, any, not, is_comparison) {
-        (Some(all), None, None, false) => Ok(Condition::All { all }),
-        (None, Some(any), None, false) => Ok(Condition::Any { any }),
-        (None, None, Some(not), false) => Ok(Condition::Not { not }),
-        (None, None, None, _) => Ok(Condition::Compare(Comparison {
-            attribute: need(attribute, "attribute")?,
-            op: need(op, "op")?,
-            value: operand,
-            values,
-            case_insensitive: ci.unwrap_or(false),
-        })),
-        _ => Err(error(
-            "a condition has exactly one of `all`, `any`, `not` or `attribute`/`op`",
-        )),
-    }
-}
-
-fn event(r: &mut Reader) -> Read<EventDef> {
-    let (mut key, mut event_type) = (None, None);
-    const EVENT_TYPES: [(&str, EventType); 2] = [
-        ("CONVERSION", EventType::Conversion),
-        ("NUMERIC", EventType::Numeric),
-    ];
-    object(r, "struct EventDef", &["key", "type"], &mut |r, i| {
-        match i {
-            0 => key = Some(string(r)?),
-            _ => event_type = Some(variant(r, &EVENT_TYPES)?),
-        }
-        Ok(())
-    })?;
-    Ok(EventDef {
-        key: need(key, "key")?,
-        event_type: need(event_type, "type")?,
-    })
-}
-
 impl crate::Context {
     /// A context from JSON text: `None` when it is not an object of the
     /// documented shape (`key` / `appVersion` strings or null, `attributes` an
@@ -599,5 +244,178 @@ impl crate::Context {
             app_version,
             attributes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// One flag and one audience; `flag` and `audience` are spliced in as text.
+    fn document(flag: &str, audience: &str) -> String {
+        format!(
+            r#"{{"schemaVersion": 1, "revision": 2, "publishedAt": "2026-01-15T00:00:00Z",
+              "environment": {{"id": "e", "key": "prod", "production": false}},
+              "flags": [{{"key": "f", "type": "NUMBER", "status": "ACTIVE", "enabled": true,
+                "variations": [{{"key": "a", "value": 2.0}}, {{"key": "b", "value": {{"x": [1, "y"]}}}}],
+                "offVariation": "a", "defaultVariation": "b",
+                "rules": [{{"id": "r", "type": "AB_TEST", "trafficAllocation": 1,
+                  "variations": [{{"variation": "a", "percentage": 0.5}}, {{"variation": "b", "percentage": 0.5}}]}}]
+                {flag}}}],
+              "audiences": [{{"id": "au", "name": "A", "included": {{"k": ["1"]}},
+                "conditions": {{"any": [{{"attribute": "c", "op": "in", "values": ["N\u00f8", 3]}}]}} {audience}}}]}}"#
+        )
+    }
+
+    fn error(text: &str) -> String {
+        datafile_from_json(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_a_datafile_straight_from_text() {
+        let datafile = datafile_from_json(&document("", "")).unwrap();
+        let flag = &datafile.flags[0];
+        assert_eq!(flag.variations[0].value, json!(2.0));
+        assert!(flag.variations[0].value.is_f64());
+        assert_eq!(flag.variations[1].value, json!({ "x": [1, "y"] }));
+        assert_eq!(flag.rules[0].traffic_allocation, 1.0);
+        assert_eq!(flag.rules[0].hash_attribute, "userId");
+        assert_eq!(datafile.audiences[0].included["k"], ["1"]);
+        let Some(Condition::Any { any }) = &datafile.audiences[0].conditions else {
+            panic!("{:?}", datafile.audiences[0].conditions);
+        };
+        assert!(
+            matches!(&any[0], Condition::Compare(c) if c.values == Some(vec![json!("Nø"), json!(3)]))
+        );
+        // serde's route (the control plane's) reads the same, floats included.
+        let via_serde: Datafile = serde_json::from_str(&document("", "")).unwrap();
+        assert_eq!(via_serde, datafile);
+    }
+
+    #[test]
+    fn every_truncation_is_the_parser_s_error() {
+        let text = document(
+            r#", "overrides": [{"attribute": "k\"ey", "values": ["\ud83d\ude00"], "variation": "a"}]"#,
+            "",
+        );
+        assert!(datafile_from_json(&text).is_ok());
+        for end in (0..text.len()).filter(|&end| text.is_char_boundary(end)) {
+            let prefix = &text[..end];
+            let syntax = crate::json::parse(prefix).unwrap_err();
+            assert_eq!(datafile_from_json(prefix).unwrap_err(), syntax, "{prefix}");
+        }
+    }
+
+    #[test]
+    fn errors_come_as_from_the_parsed_tree() {
+        // Fields in key order: `enabled` sorts before `type`.
+        assert_eq!(
+            error(&document(r#", "type": "DATE", "enabled": 3"#, "")),
+            "flags[0].enabled: invalid type: integer `3`, expected a boolean"
+        );
+        // A syntax error anywhere wins over a field error before it.
+        let text = document(r#", "enabled": 3"#, r#", "name": }"#);
+        assert_eq!(error(&text), "expected value at line 10 column 108");
+        assert_eq!(
+            error(&text),
+            crate::json::parse(&text).unwrap_err().to_string()
+        );
+        // Unknown fields are named by their key, escapes and all.
+        assert_eq!(
+            error(&document("", r#", "n\u0061me\n": 1"#)),
+            "audiences[0].name\n: unknown field `name\n`, expected one of `id`, `name`, `included`, `excluded`, `conditions`"
+        );
+        assert_eq!(
+            error(&document("", r#", "included": {"k": [1]}"#)),
+            "audiences[0].included.k[0]: invalid type: integer `1`, expected a string"
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value() {
+        let last =
+            datafile_from_json(&document(r#", "enabled": 3, "enabled": false"#, "")).unwrap();
+        assert!(!last.flags[0].enabled);
+        let text = document(
+            r#", "rules": [{"bad": 1}], "rules": []"#,
+            r#", "included": {"k": ["2"], "k": ["3"]}"#,
+        );
+        let last = datafile_from_json(&text).unwrap();
+        assert!(last.flags[0].rules.is_empty());
+        assert_eq!(last.audiences[0].included["k"], ["3"]);
+        assert_eq!(
+            error(&document(r#", "enabled": false, "enabled": "no""#, "")),
+            "flags[0].enabled: invalid type: string \"no\", expected a boolean"
+        );
+    }
+
+    #[test]
+    fn integers_at_the_boundaries_of_their_types() {
+        let with = |field: &str, value: &str| {
+            let text = document(&format!(r#", "{field}": {value}"#), "");
+            datafile_from_json(&text).map(|d| d.flags[0].scheduled_enable_at)
+        };
+        assert_eq!(
+            with("scheduledEnableAt", "-9223372036854775808"),
+            Ok(Some(i64::MIN))
+        );
+        assert_eq!(
+            with("scheduledEnableAt", "9223372036854775807"),
+            Ok(Some(i64::MAX))
+        );
+        assert_eq!(with("scheduledEnableAt", "null"), Ok(None));
+        for (value, message) in [
+            (
+                "9223372036854775808",
+                "invalid value: integer `9223372036854775808`, expected i64",
+            ),
+            (
+                "-9223372036854775809",
+                "invalid type: floating point `-9223372036854776000`, expected i64",
+            ),
+            ("1.0", "invalid type: floating point `1`, expected i64"),
+            ("-0", "invalid type: floating point `0`, expected i64"),
+        ] {
+            let err = with("scheduledEnableAt", value).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("flags[0].scheduledEnableAt: {message}")
+            );
+        }
+        let revision = |value: &str| {
+            let text = document("", "").replacen(
+                r#""revision": 2"#,
+                &format!(r#""revision": {value}"#),
+                1,
+            );
+            datafile_from_json(&text)
+                .map(|d| d.revision)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(revision("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(
+            revision("18446744073709551616"),
+            Err(
+                "revision: invalid type: floating point `18446744073709552000`, expected u64"
+                    .into()
+            )
+        );
+        assert_eq!(
+            revision("-1"),
+            Err("revision: invalid value: integer `-1`, expected u64".into())
+        );
+    }
+
+    #[test]
+    fn conditions_deserialize_through_the_same_decoder() {
+        let condition: Condition =
+            serde_json::from_str(r#"{"attribute": "a", "op": "eq", "value": 1.0}"#).unwrap();
+        assert!(
+            matches!(&condition, Condition::Compare(c) if c.value.as_ref().is_some_and(Value::is_f64))
+        );
+        let err =
+            serde_json::from_str::<Condition>(r#"{"all": [{"op": "eq"}], "any": 1}"#).unwrap_err();
+        assert_eq!(err.to_string(), "all[0]: missing field `attribute`");
     }
 }

@@ -12,9 +12,13 @@
 
 use crate::error::DatafileError;
 use crate::float::parse_f64;
-use crate::number::NumberText;
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
+
+mod write;
+
+pub(crate) use write::write_value_exact;
+pub use write::{write_integer, write_string, write_value};
 
 /// Deepest nesting accepted: serde_json's limit, so hostile input cannot
 /// overflow the stack.
@@ -376,99 +380,6 @@ fn plain_len(bytes: &[u8]) -> usize {
         .unwrap_or(tail.len())
 }
 
-/// Appends `value` as compact JSON. Floats are written as JavaScript writes
-/// them (`1e+21`), which every JSON reader accepts.
-pub fn write_value(out: &mut String, value: &Value) {
-    write_tree(out, value, |out, f| {
-        out.push_str(NumberText::new(f).as_str())
-    });
-}
-
-/// Appends `value` as JSON that [`parse`] reads back as the same value:
-/// floats keep a point or an exponent (`2.0`, `-0.0`, `1e21`).
-pub(crate) fn write_value_exact(out: &mut String, value: &Value) {
-    write_tree(out, value, |out, f| {
-        out.push_str(ryu::Buffer::new().format_finite(f));
-    });
-}
-
-fn write_tree(out: &mut String, value: &Value, float: fn(&mut String, f64)) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => write_integer(out, false, u),
-            (None, Some(i)) => write_integer(out, i < 0, i.unsigned_abs()),
-            (None, None) => float(out, n.as_f64().unwrap_or(0.0)),
-        },
-        Value::String(s) => write_string(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_tree(out, item, float);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (key, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(out, key);
-                out.push(':');
-                write_tree(out, item, float);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// Appends a decimal integer without the formatting machinery.
-pub fn write_integer(out: &mut String, negative: bool, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if negative {
-        out.push('-');
-    }
-    digits[start..]
-        .iter()
-        .for_each(|&d| out.push(char::from(d)));
-}
-
-/// Appends `s` as a JSON string literal.
-pub fn write_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\0'..='\u{1f}' => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(char::from(HEX[c as usize >> 4]));
-                out.push(char::from(HEX[c as usize & 15]));
-            }
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -537,6 +448,136 @@ mod tests {
     }
 
     #[test]
+    fn borrows_plain_strings_and_unescapes_the_rest() {
+        fn read(text: &str) -> Read<Cow<'_, str>> {
+            Reader::new(text).string_value()
+        }
+        assert!(matches!(
+            read(r#""plain é text""#),
+            Ok(Cow::Borrowed("plain é text"))
+        ));
+        for (text, expected) in [
+            (r#""\n""#, "\n"),
+            (r#""\\ab""#, "\\ab"),
+            (r#""ab\/""#, "ab/"),
+            (r#""a\tb\u0041c""#, "a\tbAc"),
+            (
+                r#""\u00e9 and \ud83d\ude00, then a long tail past eight bytes""#,
+                "é and 😀, then a long tail past eight bytes",
+            ),
+            (r#""\uD834\uDD1E""#, "𝄞"),
+        ] {
+            assert_eq!(read(text).unwrap(), expected, "{text}");
+            assert!(matches!(read(text), Ok(Cow::Owned(_))), "{text}");
+        }
+        assert_eq!(
+            error(r#""\ud83d""#),
+            "lone leading surrogate in hex escape at line 1 column 7"
+        );
+        assert_eq!(
+            error(r#""\ud83d\u0041""#),
+            "lone leading surrogate in hex escape at line 1 column 13"
+        );
+        assert_eq!(
+            error(r#""\ude00x""#),
+            "lone trailing surrogate in hex escape at line 1 column 7"
+        );
+        assert_eq!(error(r#""\u12g4""#), "invalid escape at line 1 column 5");
+        assert_eq!(
+            error("\"ab\\"),
+            "EOF while parsing a string at line 1 column 4"
+        );
+        assert_eq!(
+            error("\"abcdefghij\u{1}\""),
+            "control character (\\u0000-\\u001F) found while parsing a string at line 1 column 11"
+        );
+    }
+
+    /// The byte-at-a-time definition `plain_len` must agree with.
+    fn plain_len_by_bytes(bytes: &[u8]) -> usize {
+        let special = |b: &u8| matches!(b, b'"' | b'\\' | 0..=0x1f);
+        bytes.iter().position(special).unwrap_or(bytes.len())
+    }
+
+    #[test]
+    fn finds_the_first_special_byte_at_every_offset() {
+        for len in 0..20 {
+            for special in [b'"', b'\\', 0, 0x1f] {
+                for at in 0..=len {
+                    // Bytes next to the specials in value: space, 0x7f, UTF-8 continuation bytes.
+                    let mut bytes: Vec<u8> = (0..len)
+                        .map(|i| [b' ', 0x7f, 0x80, 0xff, b'!', b']'][i % 6])
+                        .collect();
+                    if at < len {
+                        bytes[at] = special;
+                    }
+                    assert_eq!(plain_len(&bytes), plain_len_by_bytes(&bytes), "{bytes:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nests_objects_and_arrays_to_the_limit() {
+        let deep = |n: usize| "{\"a\":[".repeat(n / 2) + &"]}".repeat(n / 2);
+        assert!(parse(&deep(128)).is_ok());
+        assert_eq!(
+            error(&deep(130)),
+            "recursion limit exceeded at line 1 column 384"
+        );
+        // Leaving a container gives its level back.
+        let wide = "[".to_owned() + &vec![deep(126); 3].join(",") + "]";
+        assert!(parse(&wide).is_ok());
+    }
+
+    #[test]
+    fn numbers_at_the_integer_boundaries() {
+        for (text, expected) in [
+            ("18446744073709551615", json!(u64::MAX)),
+            ("18446744073709551616", json!(18_446_744_073_709_551_616.0)),
+            ("-9223372036854775808", json!(i64::MIN)),
+            ("-9223372036854775809", json!(-9_223_372_036_854_775_809.0)),
+            ("9223372036854775808", json!(9_223_372_036_854_775_808u64)),
+            ("-0", json!(-0.0)),
+            ("-0.0", json!(-0.0)),
+            ("0", json!(0)),
+            ("1e0", json!(1.0)),
+            ("1.7976931348623157e308", json!(f64::MAX)),
+        ] {
+            let value = parse(text).unwrap();
+            assert_eq!(value, expected, "{text}");
+            assert_eq!(
+                value,
+                serde_json::from_str::<Value>(text).unwrap(),
+                "{text}"
+            );
+        }
+        assert_eq!(error("1.8e308"), "number out of range at line 1 column 7");
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value() {
+        assert_eq!(
+            parse(r#"{"a": 1, "b": 2, "a": [3]}"#).unwrap(),
+            json!({ "a": [3], "b": 2 })
+        );
+    }
+
+    #[test]
+    fn writes_floats_that_read_back_as_floats() {
+        let value = json!([2.0, -0.0, 1e21, 0.1, 1, -1, u64::MAX, i64::MIN, { "k": 5e-324 }]);
+        let mut out = String::new();
+        write_value_exact(&mut out, &value);
+        assert_eq!(
+            out,
+            r#"[2.0,-0.0,1e21,0.1,1,-1,18446744073709551615,-9223372036854775808,{"k":5e-324}]"#
+        );
+        let back = parse(&out).unwrap();
+        assert_eq!(back, value);
+        assert!(back[0].is_f64() && back[4].is_u64());
+    }
+
+    #[test]
     fn writes_compact_json() {
         let value = json!({ "s": "a\"\\\n\u{1}é", "n": [0, -5, 1.5, 1e21, 18446744073709551615u64], "b": [true, false, null] });
         let mut out = String::new();
@@ -587,6 +628,19 @@ mod tests {
             write_value(&mut out, &value);
             // Floats are written as JavaScript writes them (`2.0` as `2`, -0 as `0`).
             prop_assert_eq!(as_floats(serde_json::from_str(&out).unwrap()), as_floats(value));
+        }
+
+        #[test]
+        fn exact_text_reads_back_as_the_same_value(value in arbitrary_json()) {
+            let mut out = String::new();
+            write_value_exact(&mut out, &value);
+            // Value equality tells 2 from 2.0.
+            prop_assert_eq!(parse(&out).unwrap(), value);
+        }
+
+        #[test]
+        fn plain_len_agrees_with_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            prop_assert_eq!(plain_len(&bytes), plain_len_by_bytes(&bytes));
         }
 
         #[test]
