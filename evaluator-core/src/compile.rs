@@ -10,15 +10,14 @@ use crate::context::{AttrId, AttributeTable, Interner};
 use crate::datafile::{Audience, Datafile, Flag, FlagStatus, Rule, RuleType};
 use crate::error::DatafileError;
 use crate::evaluate::Reason;
-use crate::text::{KeyHasher, ValueSet};
+use crate::text::{field_at, TextIndex, ValueSet};
 use crate::validate::{
     check_datafile_header, check_share, check_split_sum, check_unique, check_variations,
     resolve_variation,
 };
 use crate::version::{parse_strict_semver, Version};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
-use std::hash::BuildHasherDefault;
 
 /// A validated datafile indexed for evaluation. Build it once per datafile
 /// revision and share it; evaluation only reads it.
@@ -28,11 +27,9 @@ pub struct CompiledDatafile {
     pub(crate) flags: Vec<CompiledFlag>,
     pub(crate) audiences: Vec<CompiledAudience>,
     pub(crate) attributes: AttributeTable,
-    index: FlagIndex,
+    /// Flag keys.
+    index: TextIndex,
 }
-
-/// Flag key → position.
-type FlagIndex = HashMap<Box<str>, usize, BuildHasherDefault<KeyHasher>>;
 
 /// One flag, with variation keys resolved to indices into its `variations`.
 #[derive(Debug)]
@@ -111,7 +108,11 @@ impl CompiledDatafile {
 
     /// Position of flag `key` in the datafile's `flags`.
     pub fn flag_index(&self, key: &str) -> Option<usize> {
-        self.index.get(key).copied()
+        let flags = &self.datafile.flags;
+        let at = self
+            .index
+            .find(key.as_bytes(), &|i| field_at(flags, i, |f| &f.key))?;
+        Some(at as usize)
     }
 
     /// Number of flags.
@@ -139,7 +140,7 @@ pub(crate) struct Parts {
     flags: Vec<CompiledFlag>,
     audiences: Vec<CompiledAudience>,
     attributes: AttributeTable,
-    index: FlagIndex,
+    index: TextIndex,
 }
 
 /// Validates and compiles; borrowing lets [`Datafile::validate`] share it.
@@ -147,27 +148,31 @@ pub(crate) struct Parts {
 pub(crate) fn build(datafile: &Datafile) -> Result<Parts, DatafileError> {
     let mut interner = Interner::default();
     check_datafile_header(datafile)?;
-    let audience_ids = check_unique(datafile.audiences.iter().map(|a| a.id.as_str()))
+    let audiences = &datafile.audiences;
+    let audience_at = |i| field_at(audiences, i, |a| &a.id);
+    let audience_ids = check_unique(audiences.len(), &audience_at)
         .map_err(|(i, m)| DatafileError::new(format_args!("audiences[{i}].id"), m))?;
+    let find_audience = |id: &str| audience_ids.find(id.as_bytes(), &audience_at);
     let audiences = datafile
         .audiences
         .iter()
         .enumerate()
         .map(|(i, audience)| compile_audience(audience, i, &mut interner))
         .collect::<Result<Vec<_>, _>>()?;
-    let index = check_unique(datafile.flags.iter().map(|f| f.key.as_str()))
+    let flags = &datafile.flags;
+    let index = check_unique(flags.len(), &|i| field_at(flags, i, |f| &f.key))
         .map_err(|(i, m)| DatafileError::new(format_args!("flags[{i}].key"), m))?;
     let flags = datafile
         .flags
         .iter()
         .enumerate()
-        .map(|(i, flag)| compile_flag(flag, i, &audience_ids, &mut interner))
+        .map(|(i, flag)| compile_flag(flag, i, &find_audience, &mut interner))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Parts {
         flags,
         audiences,
         attributes: interner.finish()?,
-        index: index.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        index,
     })
 }
 
@@ -208,7 +213,7 @@ fn compile_audience(
 fn compile_flag(
     flag: &Flag,
     f: usize,
-    audience_ids: &HashMap<&str, usize>,
+    find_audience: &dyn Fn(&str) -> Option<u32>,
     interner: &mut Interner,
 ) -> Result<CompiledFlag, DatafileError> {
     let at = |field: fmt::Arguments<'_>, message: String| {
@@ -247,14 +252,15 @@ fn compile_flag(
             })
         })
         .collect::<Result<Box<[_]>, DatafileError>>()?;
-    check_unique(flag.rules.iter().map(|r| r.id.as_str()))
+    let rule_ids = &flag.rules;
+    check_unique(rule_ids.len(), &|i| field_at(rule_ids, i, |r| &r.id))
         .map_err(|(i, m)| at(format_args!("rules[{i}].id"), m))?;
     let mut rules = Vec::with_capacity(flag.rules.len());
     // AB tests first, then targeted deliveries, each group in datafile order.
     for group in [RuleType::AbTest, RuleType::TargetedDelivery] {
         for (r, rule) in flag.rules.iter().enumerate() {
             if rule.rule_type == group {
-                let compiled = compile_rule(flag, rule, r, audience_ids, interner)
+                let compiled = compile_rule(flag, rule, r, find_audience, interner)
                     .map_err(|(field, m)| at(format_args!("rules[{r}].{field}"), m))?;
                 rules.push(compiled);
             }
@@ -281,7 +287,7 @@ fn compile_rule(
     flag: &Flag,
     rule: &Rule,
     r: usize,
-    audience_ids: &HashMap<&str, usize>,
+    find_audience: &dyn Fn(&str) -> Option<u32>,
     interner: &mut Interner,
 ) -> Result<CompiledRule, (String, String)> {
     if rule.hash_attribute.is_empty() {
@@ -291,8 +297,8 @@ fn compile_rule(
         .audiences
         .iter()
         .enumerate()
-        .map(|(a, id)| match audience_ids.get(id.as_str()) {
-            Some(&index) => Ok(index as u32),
+        .map(|(a, id)| match find_audience(id) {
+            Some(index) => Ok(index),
             None => Err(fail(
                 format!("audiences[{a}]"),
                 format!("unknown audience \"{id}\""),

@@ -11,7 +11,7 @@ use crate::version::{parse_lenient_semver, Version};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::cell::{Cell, OnceCell};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Index into [`crate::CompiledDatafile::attribute_names`].
 pub type AttrId = u16;
@@ -276,7 +276,7 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
 /// Assigns [`AttrId`]s while compiling.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    ids: HashMap<String, AttrId>,
+    ids: BTreeMap<String, AttrId>,
     names: Vec<String>,
     /// Set once more names arrive than an [`AttrId`] can number.
     overflow: bool,

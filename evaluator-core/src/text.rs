@@ -5,29 +5,25 @@
 //! applied lazily to the attribute so that comparing does not allocate.
 
 use crate::lowercase::lowercase;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// A deduplicated set of strings for `in`/`notIn`, member lists and overrides.
+/// A set of strings for `in`/`notIn`, member lists and overrides.
 ///
 /// Measured on 2-byte and 18-byte values, half of the probes members: up to
-/// about 8 entries a scan is fastest (2–7 ns), from 16 a hash set (8 ns
-/// whatever the size); a binary search never wins (at 1,000: 27–81 ns).
+/// about 8 entries a scan is fastest (2–7 ns). Larger sets are searched by
+/// [`Key`] (a hash set took 8 ns whatever the size).
 #[derive(Debug)]
-pub(crate) enum ValueSet {
-    /// Scanned. Each entry carries a [`Key`] (its length and first 8 bytes as
-    /// one word), so a comparison is two integer compares and values of up to
-    /// 8 bytes (countries, plans, short ids) never reach `memcmp`.
-    Few(Box<[(Key, Box<str>)]>),
-    /// Hashed with [`KeyHasher`].
-    Many(HashSet<Box<[u8]>, BuildHasherDefault<KeyHasher>>),
+pub(crate) struct ValueSet {
+    texts: Box<[Box<str>]>,
+    index: TextIndex,
 }
 
 /// Sets up to this size are scanned.
 const SCAN_MAX: usize = 8;
 
 /// Length, then the first 8 bytes big-endian (zero-padded): ordering keys
-/// orders equal-length strings by their leading bytes.
+/// orders equal-length strings by their leading bytes, and equal keys of
+/// strings up to 8 bytes mean equal strings (countries, plans, short ids
+/// never reach `memcmp`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Key {
     len: usize,
@@ -56,19 +52,58 @@ impl Key {
     }
 }
 
+/// Reads text `i` of what a [`TextIndex`] indexes.
+pub(crate) type TextAt<'t> = &'t dyn Fn(u32) -> &'t str;
+
+/// Positions of texts sorted by [`Key`], then text, then position: lookups
+/// by binary search for flag keys, audience ids, unique checks and large
+/// value sets. The texts stay where they are and are read through a
+/// [`TextAt`], so every use shares one sort and one search (no hash map in
+/// the WebAssembly module).
+#[derive(Debug, Default)]
+pub(crate) struct TextIndex(Box<[(Key, u32)]>);
+
+impl TextIndex {
+    /// Indexes texts `0..count`.
+    pub(crate) fn new(count: usize, text: TextAt<'_>) -> Self {
+        let mut entries: Vec<(Key, u32)> = (0..count as u32)
+            .map(|i| (Key::of(text(i).as_bytes()), i))
+            .collect();
+        entries.sort_unstable_by(|a, b| (a.0, text(a.1), a.1).cmp(&(b.0, text(b.1), b.1)));
+        TextIndex(entries.into_boxed_slice())
+    }
+
+    /// The first position holding `probe`.
+    pub(crate) fn find(&self, probe: &[u8], text: TextAt<'_>) -> Option<u32> {
+        let key = Key::of(probe);
+        let at = self
+            .0
+            .partition_point(|&(k, i)| (k, text(i).as_bytes()) < (key, probe));
+        let &(k, i) = self.0.get(at)?;
+        (k == key && text(i).as_bytes() == probe).then_some(i)
+    }
+
+    /// The first position whose text repeats an earlier one, and the position
+    /// of that earlier one.
+    pub(crate) fn first_repeat(&self, text: TextAt<'_>) -> Option<(u32, u32)> {
+        // Equal texts are adjacent, in position order.
+        self.0
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [(k, first), (l, then)] if k == l && text(*first) == text(*then) => {
+                    Some((*then, *first))
+                }
+                _ => None,
+            })
+            .min()
+    }
+}
+
 impl ValueSet {
     pub(crate) fn new(values: impl IntoIterator<Item = Box<str>>) -> Self {
-        let mut entries: Vec<(Key, Box<str>)> = values
-            .into_iter()
-            .map(|v| (Key::of(v.as_bytes()), v))
-            .collect();
-        entries.sort_unstable();
-        entries.dedup();
-        if entries.len() <= SCAN_MAX {
-            return ValueSet::Few(entries.into_boxed_slice());
-        }
-        let bytes = entries.into_iter().map(|(_, v)| v.into_boxed_bytes());
-        ValueSet::Many(bytes.collect())
+        let texts: Box<[Box<str>]> = values.into_iter().collect();
+        let index = TextIndex::new(texts.len(), &|i| text_at(&texts, i));
+        ValueSet { texts, index }
     }
 
     #[inline]
@@ -78,16 +113,15 @@ impl ValueSet {
 
     #[inline]
     fn contains_bytes(&self, text: &[u8]) -> bool {
-        match self {
-            ValueSet::Few(entries) => {
-                let key = Key::of(text);
-                // Equal keys of strings up to 8 bytes mean equal strings.
-                entries
-                    .iter()
-                    .any(|(k, v)| *k == key && (key.len <= 8 || v.as_bytes() == text))
-            }
-            ValueSet::Many(set) => set.contains(text),
+        let texts = &self.texts;
+        if texts.len() > SCAN_MAX {
+            return self.index.find(text, &|i| text_at(texts, i)).is_some();
         }
+        let key = Key::of(text);
+        self.index
+            .0
+            .iter()
+            .any(|&(k, i)| k == key && (key.len <= 8 || text_at(texts, i).as_bytes() == text))
     }
 
     /// Membership of `text` lowercased, without allocating: the lowercase
@@ -102,18 +136,23 @@ impl ValueSet {
         let mut len = 0;
         for c in lower(text) {
             let Some(room) = buffer.get_mut(len..len + c.len_utf8()) else {
-                return match self {
-                    ValueSet::Few(entries) => {
-                        entries.iter().any(|(_, v)| is_lowered(text, v.as_bytes()))
-                    }
-                    ValueSet::Many(set) => set.iter().any(|v| is_lowered(text, v)),
-                };
+                return self.texts.iter().any(|v| is_lowered(text, v.as_bytes()));
             };
             c.encode_utf8(room);
             len += c.len_utf8();
         }
-        self.contains_bytes(&buffer[..len])
+        self.contains_bytes(buffer.get(..len).unwrap_or_default())
     }
+}
+
+/// Text `i` of `texts` (empty past the end, which indexes never reach).
+fn text_at(texts: &[Box<str>], i: u32) -> &str {
+    field_at(texts, i, |t| t)
+}
+
+/// `field` of `items[i]`; empty past the end, which indexes never reach.
+pub(crate) fn field_at<T>(items: &[T], i: u32, field: impl Fn(&T) -> &str) -> &str {
+    items.get(i as usize).map_or("", field)
 }
 
 /// Whether `bytes` is the UTF-8 of `text` lowercased.
@@ -126,30 +165,6 @@ fn is_lowered(text: &str, mut bytes: &[u8]) -> bool {
         }
     }
     bytes.is_empty()
-}
-
-/// A multiply-rotate hash a word at a time (as rustc's FxHash), for flag keys
-/// and large value sets: for strings of a dozen bytes it costs a fraction of
-/// SipHash or byte-wise FNV. The strings come from the datafile (trusted
-/// input), so SipHash's resistance to crafted collisions buys nothing here.
-#[derive(Default)]
-pub(crate) struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let word = chunk
-                .iter()
-                .rev()
-                .fold(0u64, |word, &b| word << 8 | u64::from(b));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517C_C1B7_2722_0A95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        // The product's high bits are its best mixed; tables index by the low ones.
-        self.0.rotate_left(26)
-    }
 }
 
 /// Per-character Unicode lowercase, the one case folding Halyard uses.
@@ -238,9 +253,8 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
-    fn value_sets_sort_dedup_and_search() {
+    fn value_sets_scan_and_search() {
         let set = ValueSet::new(["b", "a", "b", "Å"].map(Box::from));
-        assert!(matches!(&set, ValueSet::Few(entries) if entries.len() == 3));
         assert!(set.contains("a") && set.contains("Å") && !set.contains("c"));
         let lowered = ValueSet::new(["se", "åland"].map(Box::from));
         assert!(lowered.contains_lowered("SE"));
@@ -250,14 +264,28 @@ mod tests {
         let with_long = ValueSet::new([long.to_uppercase().to_lowercase().into()]);
         assert!(with_long.contains_lowered(&long.to_uppercase()));
         assert!(!with_long.contains_lowered(&long[1..]));
-        // A hashed set, probed with short, non-ASCII and over-long text.
+        // A searched set, probed with short, non-ASCII and over-long text.
         let many: Vec<String> = (0..20).map(|i| format!("v{i}-å")).chain([long]).collect();
-        let hashed = ValueSet::new(many.iter().map(|v| v.as_str().into()));
-        assert!(matches!(hashed, ValueSet::Many(_)));
+        let searched = ValueSet::new(many.iter().map(|v| v.as_str().into()));
+        assert!(searched.texts.len() > SCAN_MAX);
         for value in &many {
-            assert!(hashed.contains(value) && hashed.contains_lowered(&value.to_uppercase()));
-            assert!(!hashed.contains_lowered(&format!("{}X", value.to_uppercase())));
+            assert!(searched.contains(value) && searched.contains_lowered(&value.to_uppercase()));
+            assert!(!searched.contains_lowered(&format!("{}X", value.to_uppercase())));
         }
+    }
+
+    #[test]
+    fn text_index_finds_first_positions_and_repeats() {
+        let texts = ["b", "a", "long-text-1", "b", "", "long-text-0", "a"].map(Box::from);
+        let at = |i| text_at(&texts, i);
+        let index = TextIndex::new(texts.len(), &at);
+        assert_eq!(index.find(b"b", &at), Some(0));
+        assert_eq!(index.find(b"a", &at), Some(1));
+        assert_eq!(index.find(b"long-text-0", &at), Some(5));
+        assert_eq!(index.find(b"", &at), Some(4));
+        assert_eq!(index.find(b"long-text-2", &at), None);
+        assert_eq!(index.first_repeat(&at), Some((3, 0)));
+        assert_eq!(TextIndex::new(2, &at).first_repeat(&at), None);
     }
 
     proptest! {

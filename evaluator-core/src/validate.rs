@@ -6,9 +6,9 @@
 use crate::datafile::{Datafile, Flag, FlagType, SCHEMA_VERSION};
 use crate::error::DatafileError;
 use crate::number::NumberText;
+use crate::text::{field_at, TextAt, TextIndex};
 use crate::time::parse_rfc3339_ms;
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// How far a rule's percentages may sum away from 1.
 pub const SPLIT_SUM_TOLERANCE: f64 = 1e-6;
@@ -46,26 +46,27 @@ pub(crate) fn check_datafile_header(datafile: &Datafile) -> Result<(), DatafileE
             "not an RFC 3339 date-time",
         ));
     }
-    check_unique(datafile.events.iter().map(|e| e.key.as_str()))
+    let events = &datafile.events;
+    check_unique(events.len(), &|i| field_at(events, i, |e| &e.key))
         .map_err(|(i, m)| DatafileError::new(format_args!("events[{i}].key"), m))?;
     Ok(())
 }
 
-/// Checks that `keys` are non-empty and pairwise distinct; returns key →
-/// position, or the position of the offender and what is wrong with it.
-pub(crate) fn check_unique<'a>(
-    keys: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<&'a str, usize>, (usize, String)> {
-    let mut seen = HashMap::new();
-    for (i, key) in keys.enumerate() {
-        if key.is_empty() {
-            return Err((i, "must not be empty".into()));
+/// Checks that keys `0..count` are non-empty and pairwise distinct; returns
+/// their index, or the position of the first offender and what is wrong with it.
+pub(crate) fn check_unique(count: usize, key: TextAt<'_>) -> Result<TextIndex, (usize, String)> {
+    let index = TextIndex::new(count, key);
+    let empty = (0..count as u32).find(|&i| key(i).is_empty());
+    match (empty, index.first_repeat(key)) {
+        (Some(i), repeat) if repeat.is_none_or(|(then, _)| i < then) => {
+            Err((i as usize, "must not be empty".into()))
         }
-        if let Some(first) = seen.insert(key, i) {
-            return Err((i, format!("duplicate \"{key}\" (first at index {first})")));
-        }
+        (_, Some((then, first))) => Err((
+            then as usize,
+            format!("duplicate \"{}\" (first at index {first})", key(then)),
+        )),
+        _ => Ok(index),
     }
-    Ok(seen)
 }
 
 /// Variation keys are unique and values match the flag type; a BOOLEAN flag
@@ -74,7 +75,8 @@ pub(crate) fn check_variations(flag: &Flag) -> Result<(), (String, String)> {
     if flag.variations.is_empty() {
         return Err(("variations".into(), "must not be empty".into()));
     }
-    check_unique(flag.variations.iter().map(|v| v.key.as_str()))
+    let variations = &flag.variations;
+    check_unique(variations.len(), &|i| field_at(variations, i, |v| &v.key))
         .map_err(|(i, m)| (format!("variations[{i}].key"), m))?;
     let (expected, type_name) = match flag.flag_type {
         FlagType::Boolean => ("a boolean", "BOOLEAN"),
@@ -140,5 +142,42 @@ pub(crate) fn check_split_sum(shares: impl Iterator<Item = f64>) -> Result<(), S
             "percentages sum to {}",
             NumberText::new(sum).as_str()
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The first empty or repeated key, checked one by one in order.
+    fn first_offender(keys: &[String]) -> Option<(usize, String)> {
+        let mut seen: Vec<&str> = Vec::new();
+        for (i, key) in keys.iter().enumerate() {
+            if key.is_empty() {
+                return Some((i, "must not be empty".into()));
+            }
+            if let Some(first) = seen.iter().position(|s| s == key) {
+                return Some((i, format!("duplicate \"{key}\" (first at index {first})")));
+            }
+            seen.push(key);
+        }
+        None
+    }
+
+    proptest! {
+        #[test]
+        fn check_unique_reports_the_first_offender(
+            keys in proptest::collection::vec("[ab]{0,2}|long-key-[ab]", 0..10),
+        ) {
+            let result = check_unique(keys.len(), &|i| field_at(&keys, i, |k| k));
+            prop_assert_eq!(result.as_ref().err().cloned(), first_offender(&keys));
+            if let Ok(index) = result {
+                let at = |i| field_at(&keys, i, |k| k);
+                for (i, key) in keys.iter().enumerate() {
+                    prop_assert_eq!(index.find(key.as_bytes(), &at), Some(i as u32));
+                }
+            }
+        }
     }
 }
