@@ -38,7 +38,7 @@ pub(crate) struct Regex {
 enum Inst {
     Char(char),
     Any,
-    /// Sorted ranges; `true` when negated.
+    /// Ranges, scanned in order; `true` when negated.
     Class(Box<[(char, char)]>, bool),
     Start,
     End,
@@ -310,7 +310,6 @@ impl Parser {
                 .collect();
             ranges.extend(folded);
         }
-        ranges.sort_unstable();
         Ok(Ast::Inst(Inst::Class(ranges.into(), negated)))
     }
 }
