@@ -4,15 +4,16 @@
 //! linear memory (`slots.rs`), then evaluates flags by index (committing the
 //! new context on the first call after a change) and gets one packed i32 per
 //! flag (`packed.rs`).
-//! JSON (loading, metadata, the JSON entry points) goes through the core's
-//! small reader and writer (`evaluator_core::json`), never through serde,
-//! which would be most of the module's size.
+//! JSON (loading, metadata) goes through the core's small reader and writer
+//! (`evaluator_core::json`), never through serde, which would be most of the
+//! module's size. There is no JSON-context entry point: JS evaluates through
+//! the slots only (a second path was 15 KB of the module).
 
 mod packed;
 mod slots;
 
 use evaluator_core::json::{write_integer, write_string, write_value};
-use evaluator_core::{CompiledDatafile, Context, ErrorCode, Evaluation, Flag, FlagType};
+use evaluator_core::{CompiledDatafile, Flag, FlagType};
 use packed::{pack, ERROR_CODES, REASONS};
 use slots::{address, Slots};
 use wasm_bindgen::prelude::*;
@@ -109,58 +110,9 @@ impl Evaluator {
                 }
             });
     }
-
-    /// Evaluates `key` for a context given as JSON: the result object as JSON.
-    pub fn evaluate(&self, key: &str, context: &str, now: f64) -> String {
-        let evaluation = match self.slots_of(context) {
-            Some(slots) => self.compiled.evaluate(key, &slots, now as i64),
-            None => Evaluation::error(key, ErrorCode::InvalidContext),
-        };
-        let mut out = String::new();
-        write_evaluation(&mut out, &evaluation);
-        out
-    }
-
-    /// Evaluates every flag for a context given as JSON: `{ flagKey: result }`.
-    #[wasm_bindgen(js_name = evaluateAll)]
-    pub fn evaluate_all(&self, context: &str, now: f64) -> String {
-        let evaluations = match self.slots_of(context) {
-            Some(slots) => self.compiled.evaluate_all(&slots, now as i64),
-            None => self
-                .compiled
-                .datafile()
-                .flags
-                .iter()
-                .map(|f| Evaluation::error(&f.key, ErrorCode::InvalidContext))
-                .collect(),
-        };
-        // Keys are unique, so an unstable sort orders them without the stable
-        // sort's code that collecting into a BTreeMap would bring.
-        let mut by_key: Vec<&Evaluation<'_>> = evaluations.iter().collect();
-        by_key.sort_unstable_by_key(|e| e.flag_key);
-        let mut out = String::from("{");
-        for (i, evaluation) in by_key.into_iter().enumerate() {
-            out.push_str(if i == 0 { "" } else { "," });
-            write_string(&mut out, evaluation.flag_key);
-            out.push(':');
-            write_evaluation(&mut out, evaluation);
-        }
-        out.push('}');
-        out
-    }
 }
 
 impl Evaluator {
-    /// A context JSON as slots (so one copy of the evaluator serves both
-    /// paths), or `None` when it is not a valid context.
-    fn slots_of(&self, context: &str) -> Option<Slots> {
-        let ctx = Context::from_json(context)?;
-        Some(Slots::from_attributes(
-            self.compiled.attribute_names(),
-            &ctx,
-        ))
-    }
-
     fn commit(&mut self, text_len: i32) {
         if let Ok(len) = usize::try_from(text_len) {
             self.slots.commit(len);
@@ -220,40 +172,10 @@ fn write_flag_metadata(out: &mut String, flag: &Flag) {
     });
 }
 
-/// The shared result object: `{ value, variation, reason, ruleId,
-/// errorCode, versionSufficient, dateReached }`, null when absent.
-fn write_evaluation(out: &mut String, e: &Evaluation<'_>) {
-    let text = |out: &mut String, s: Option<&str>| match s {
-        Some(s) => write_string(out, s),
-        None => out.push_str("null"),
-    };
-    let flag = |out: &mut String, b: Option<bool>| {
-        out.push_str(b.map_or("null", |b| if b { "true" } else { "false" }));
-    };
-    out.push_str("{\"value\":");
-    match e.value {
-        Some(value) => write_value(out, value),
-        None => out.push_str("null"),
-    }
-    out.push_str(",\"variation\":");
-    text(out, e.variation);
-    out.push_str(",\"reason\":");
-    text(out, Some(e.reason.as_str()));
-    out.push_str(",\"ruleId\":");
-    text(out, e.rule_id);
-    out.push_str(",\"errorCode\":");
-    text(out, e.error_code.map(|c| c.as_str()));
-    out.push_str(",\"versionSufficient\":");
-    flag(out, e.version_sufficient);
-    out.push_str(",\"dateReached\":");
-    flag(out, e.date_reached);
-    out.push('}');
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use evaluator_core::Attributes;
+    use evaluator_core::{Attributes, Context};
     use serde_json::json;
 
     const DATAFILE: &str = r#"{
@@ -311,18 +233,5 @@ mod tests {
         assert_eq!(metadata["flags"][0]["variations"][1]["value"], "B");
         assert_eq!(metadata["flags"][0]["clock"], false);
         assert_eq!(metadata["reasons"][7], "ROLLOUT_CONDITION");
-    }
-
-    #[test]
-    fn json_entry_points_report_bad_contexts_as_values() {
-        let evaluator = Evaluator::from_json(DATAFILE).unwrap();
-        let result: serde_json::Value =
-            serde_json::from_str(&evaluator.evaluate("geo", "{\"key\": 5}", 0.0)).unwrap();
-        assert_eq!(result["errorCode"], "INVALID_CONTEXT");
-        let all: serde_json::Value =
-            serde_json::from_str(&evaluator.evaluate_all("{\"appVersion\": \"2.1\"}", 0.0))
-                .unwrap();
-        assert_eq!(all["geo"]["reason"], "DEFAULT");
-        assert_eq!(all["geo"]["versionSufficient"], true);
     }
 }

@@ -70,20 +70,7 @@ impl Slots {
         }
     }
 
-    /// Slots holding `ctx`, committed: the JSON entry points evaluate
-    /// through the same code as the hot path instead of a second copy of the
-    /// evaluator monomorphized for another context type.
-    pub fn from_attributes(names: &[String], ctx: &impl Attributes) -> Self {
-        let mut slots = Slots::new(names.len());
-        let mut at = 0;
-        for (id, name) in names.iter().enumerate() {
-            let value = AttrId::try_from(id).ok().and_then(|id| ctx.get(id, name));
-            at = slots.write(id, value, at);
-        }
-        slots.commit(at);
-        slots
-    }
-
+    #[cfg(test)]
     /// What JS does: writes slot `id` (a string at `at`); returns where the text continues.
     pub fn write(&mut self, id: usize, value: Option<AttrValue<'_>>, at: usize) -> usize {
         let mut end = at;

@@ -1,6 +1,6 @@
 // Runs every shared vector file (tests/vectors/NNN-*.json) through the engine's
-// hot path (setContext + evaluate by index) and through the binding's JSON entry
-// point, with the comparison rules of the brief: value and reason required;
+// hot path (setContext + evaluate by index, the only way into the WebAssembly
+// evaluator), with the comparison rules of the brief: value and reason required;
 // variation, ruleId, errorCode always compared (absent = null);
 // versionSufficient / dateReached only when the expectation has them.
 import { test } from 'node:test';
@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initWasm, Engine } from '../dist/engine.js';
-import { load as loadEvaluator } from '../dist/wasm/evaluator_wasm.js';
 
 const DIR = fileURLToPath(new URL('../../tests/vectors/', import.meta.url));
 const files = readdirSync(DIR).filter((f) => /^\d{3}-.*\.json$/.test(f)).sort();
@@ -38,7 +37,6 @@ for (const { file, datafile, cases } of vectors) {
     const json = JSON.stringify(datafile);
     const engine = Engine.load(json);
     assert.ok(engine instanceof Engine, `${file}: ${engine.error}`);
-    const raw = loadEvaluator(json);
     try {
       for (const c of cases) {
         const where = `${file}: ${c.description}`;
@@ -49,11 +47,6 @@ for (const { file, datafile, cases } of vectors) {
         check(details, c.expected, `${where} (engine)`);
         assert.equal(details.flagKey, c.flagKey);
 
-        if (!c.valueType) {
-          // The JSON entry point: core semantics, value null on errors.
-          const viaJson = JSON.parse(raw.evaluate(c.flagKey, JSON.stringify(c.context), now));
-          check({ ...viaJson, value: viaJson.errorCode ? fallback : viaJson.value }, c.expected, `${where} (JSON)`);
-        }
         if (!c.expected.errorCode) {
           assert.deepEqual(engine.evaluateAll(now)[c.flagKey], details, `${where} (evaluateAll)`);
           assert.deepEqual(engine.values(now)[c.flagKey], details.value, `${where} (values)`);
@@ -62,7 +55,6 @@ for (const { file, datafile, cases } of vectors) {
       }
     } finally {
       engine.free();
-      raw.free();
     }
   });
 }
