@@ -136,6 +136,20 @@ fn magnitude(digits: &[u8], exp: i64) -> f64 {
             mantissa * power
         };
     }
+    // Up to 19 digits (< 2^64) and 10^19: exact in 128 bits, one rounding.
+    if digits.len() <= 19 && exp.abs() <= 19 {
+        let mantissa = digits.iter().fold(0u64, |m, &d| m * 10 + u64::from(d));
+        let power = (0..exp.abs()).fold(1u128, |p, _| p * 10);
+        if exp >= 0 {
+            return (u128::from(mantissa) * power) as f64;
+        }
+        // The quotient keeps 64 bits or more; a remainder only needs to be
+        // seen below them (a sticky bit) for the one rounding to be right.
+        let shift = u128::from(mantissa).leading_zeros();
+        let num = u128::from(mantissa) << shift;
+        let quotient = num / power | u128::from(num % power != 0);
+        return scale_by_power_of_two(quotient as f64, -i64::from(shift));
+    }
     let mut num = Big::default();
     for &d in digits {
         num.mul_add(10, u32::from(d));
