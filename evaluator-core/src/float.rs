@@ -147,7 +147,7 @@ fn magnitude(digits: &[u8], exp: i64) -> f64 {
         // seen below them (a sticky bit) for the one rounding to be right.
         let shift = u128::from(mantissa).leading_zeros();
         let num = u128::from(mantissa) << shift;
-        let quotient = num / power | u128::from(num % power != 0);
+        let quotient = (num / power) | u128::from(num % power != 0);
         return scale_by_power_of_two(quotient as f64, -i64::from(shift));
     }
     let mut num = Big::default();
