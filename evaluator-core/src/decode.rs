@@ -21,6 +21,7 @@ use schema::{condition, datafile};
 use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 type Read<T> = Result<T, DatafileError>;
 
@@ -129,7 +130,18 @@ fn object(
 
 /// A required field's value, or serde's "missing field" error.
 fn need<T>(slot: Option<T>, name: &str) -> Read<T> {
-    slot.ok_or_else(|| error(format_args!("missing field `{name}`")))
+    slot.ok_or_else(|| missing(&[(name, false)]))
+}
+
+/// serde's "missing field" error for the first required field not present.
+// Structs with several required fields check presence first, then move them
+// all at once: `need` after `need` made each early return drop the others.
+fn missing(present: &[(&str, bool)]) -> DatafileError {
+    let name = present
+        .iter()
+        .find(|(_, here)| !here)
+        .map_or("", |(name, _)| name);
+    error(format_args!("missing field `{name}`"))
 }
 
 /// An optional field: `null` reads as absent.
@@ -142,10 +154,7 @@ fn optional<T>(r: &mut Reader, read: Decode<T>) -> Read<Option<T>> {
 }
 
 fn string(r: &mut Reader) -> Read<String> {
-    match r.peek() {
-        Some(b'"') => Ok(r.string_value()?.into_owned()),
-        _ => Err(unexpected(r, "a string")),
-    }
+    variant_name(r).map(Cow::into_owned)
 }
 
 fn boolean(r: &mut Reader) -> Read<bool> {
@@ -162,17 +171,17 @@ fn float(r: &mut Reader) -> Read<f64> {
     }
 }
 
-/// An integer of type `T` (named `expected`), rejecting floats and values out of range.
-fn integer<T: TryFrom<i64> + TryFrom<u64>>(r: &mut Reader, expected: &str) -> Read<T> {
+/// An integer in `min..=max` (serde's name of its type: `expected`),
+/// rejecting floats. One function for every integer type keeps the wasm small.
+fn integer(r: &mut Reader, expected: &str, min: i128, max: i128) -> Read<i128> {
     let value = r.value()?;
-    let converted = match &value {
-        Value::Number(n) if n.is_u64() => n.as_u64().map(|u| T::try_from(u).ok()),
-        Value::Number(n) if n.is_i64() => n.as_i64().map(|i| T::try_from(i).ok()),
+    let integer = match &value {
+        Value::Number(n) => n.as_i64().map(i128::from).or(n.as_u64().map(i128::from)),
         _ => None,
     };
-    match converted {
-        Some(Some(n)) => Ok(n),
-        Some(None) => Err(error(format_args!(
+    match integer {
+        Some(n) if (min..=max).contains(&n) => Ok(n),
+        Some(_) => Err(error(format_args!(
             "invalid value: integer `{}`, expected {expected}",
             number_text(&value)
         ))),
@@ -181,7 +190,7 @@ fn integer<T: TryFrom<i64> + TryFrom<u64>>(r: &mut Reader, expected: &str) -> Re
 }
 
 fn epoch_ms(r: &mut Reader) -> Read<i64> {
-    integer(r, "i64")
+    integer(r, "i64", i64::MIN.into(), i64::MAX.into()).map(|n| n as i64)
 }
 
 // A plain loop over a function pointer: `collect::<Result<…>>` inlined every
@@ -204,20 +213,29 @@ fn strings(r: &mut Reader) -> Read<Vec<String>> {
 
 /// A unit variant of an enum by its name.
 fn variant<T: Copy>(r: &mut Reader, variants: &[(&str, T)]) -> Read<T> {
-    if r.peek() != Some(b'"') {
-        return Err(unexpected(r, "a string"));
-    }
-    let name = r.string_value()?;
+    let name = variant_name(r)?;
     match variants.iter().find(|(n, _)| *n == name) {
         Some(&(_, v)) => Ok(v),
-        None => {
-            let names: Vec<&str> = variants.iter().map(|(n, _)| *n).collect();
-            let expected = expected_names(&names);
-            Err(error(format_args!(
-                "unknown variant `{name}`, expected {expected}"
-            )))
-        }
+        None => Err(unknown_variant(
+            &name,
+            &mut variants.iter().map(|(n, _)| *n),
+        )),
     }
+}
+
+fn variant_name<'a>(r: &mut Reader<'a>) -> Read<Cow<'a, str>> {
+    match r.peek() {
+        Some(b'"') => r.string_value(),
+        _ => Err(unexpected(r, "a string")),
+    }
+}
+
+fn unknown_variant(name: &str, variants: &mut dyn Iterator<Item = &str>) -> DatafileError {
+    let names: Vec<&str> = variants.collect();
+    let expected = expected_names(&names);
+    error(format_args!(
+        "unknown variant `{name}`, expected {expected}"
+    ))
 }
 
 impl crate::Context {

@@ -2,8 +2,8 @@
 //! required ones checked after the object, defaults filled in.
 
 use super::{
-    boolean, epoch_ms, error, float, integer, list, need, object, optional, string, strings,
-    unexpected, variant, Read,
+    boolean, epoch_ms, error, float, integer, list, missing, need, object, optional, string,
+    strings, unexpected, variant, Read,
 };
 use crate::datafile::*;
 use crate::json::Reader;
@@ -24,8 +24,8 @@ pub(super) fn datafile(r: &mut Reader) -> Read<Datafile> {
     ];
     object(r, "struct Datafile", &names, &mut |r, i| {
         match i {
-            0 => version = Some(integer(r, "u32")?),
-            1 => revision = Some(integer(r, "u64")?),
+            0 => version = Some(integer(r, "u32", 0, u32::MAX.into())? as u32),
+            1 => revision = Some(integer(r, "u64", 0, u64::MAX.into())? as u64),
             2 => published_at = Some(string(r)?),
             3 => environment = Some(environment_ref(r)?),
             4 => flags = Some(list(r, flag)?),
@@ -34,12 +34,24 @@ pub(super) fn datafile(r: &mut Reader) -> Read<Datafile> {
         }
         Ok(())
     })?;
+    let present = [
+        ("schemaVersion", version.is_some()),
+        ("revision", revision.is_some()),
+        ("publishedAt", published_at.is_some()),
+        ("environment", environment.is_some()),
+        ("flags", flags.is_some()),
+    ];
+    let (Some(schema_version), Some(revision), Some(published_at), Some(environment), Some(flags)) =
+        (version, revision, published_at, environment, flags)
+    else {
+        return Err(missing(&present));
+    };
     Ok(Datafile {
-        schema_version: need(version, "schemaVersion")?,
-        revision: need(revision, "revision")?,
-        published_at: need(published_at, "publishedAt")?,
-        environment: need(environment, "environment")?,
-        flags: need(flags, "flags")?,
+        schema_version,
+        revision,
+        published_at,
+        environment,
+        flags,
         audiences: audiences.unwrap_or_default(),
         events: events.unwrap_or_default(),
     })
@@ -113,14 +125,35 @@ fn flag(r: &mut Reader) -> Read<Flag> {
         }
         Ok(())
     })?;
+    let present = [
+        ("key", key.is_some()),
+        ("type", flag_type.is_some()),
+        ("status", status.is_some()),
+        ("variations", variations.is_some()),
+        ("offVariation", off.is_some()),
+        ("enabled", enabled.is_some()),
+        ("defaultVariation", default.is_some()),
+    ];
+    let (
+        Some(key),
+        Some(flag_type),
+        Some(status),
+        Some(variations),
+        Some(off),
+        Some(enabled),
+        Some(default),
+    ) = (key, flag_type, status, variations, off, enabled, default)
+    else {
+        return Err(missing(&present));
+    };
     Ok(Flag {
-        key: need(key, "key")?,
-        flag_type: need(flag_type, "type")?,
-        status: need(status, "status")?,
-        variations: need(variations, "variations")?,
-        off_variation: need(off, "offVariation")?,
-        enabled: need(enabled, "enabled")?,
-        default_variation: need(default, "defaultVariation")?,
+        key,
+        flag_type,
+        status,
+        variations,
+        off_variation: off,
+        enabled,
+        default_variation: default,
         scheduled_enable_at: scheduled,
         rollout_condition: rollout,
         overrides: overrides.unwrap_or_default(),
@@ -174,10 +207,18 @@ fn override_(r: &mut Reader) -> Read<Override> {
             Ok(())
         },
     )?;
+    let present = [
+        ("attribute", attribute.is_some()),
+        ("values", values.is_some()),
+        ("variation", variation.is_some()),
+    ];
+    let (Some(attribute), Some(values), Some(variation)) = (attribute, values, variation) else {
+        return Err(missing(&present));
+    };
     Ok(Override {
-        attribute: need(attribute, "attribute")?,
-        values: need(values, "values")?,
-        variation: need(variation, "variation")?,
+        attribute,
+        values,
+        variation,
     })
 }
 
@@ -208,12 +249,23 @@ fn rule(r: &mut Reader) -> Read<Rule> {
         }
         Ok(())
     })?;
+    let present = [
+        ("id", id.is_some()),
+        ("type", rule_type.is_some()),
+        ("trafficAllocation", allocation.is_some()),
+        ("variations", variations.is_some()),
+    ];
+    let (Some(id), Some(rule_type), Some(traffic_allocation), Some(variations)) =
+        (id, rule_type, allocation, variations)
+    else {
+        return Err(missing(&present));
+    };
     Ok(Rule {
-        id: need(id, "id")?,
-        rule_type: need(rule_type, "type")?,
+        id,
+        rule_type,
         audiences: audiences.unwrap_or_default(),
-        traffic_allocation: need(allocation, "trafficAllocation")?,
-        variations: need(variations, "variations")?,
+        traffic_allocation,
+        variations,
         hash_attribute: hash_attribute.unwrap_or_else(|| "userId".to_owned()),
     })
 }
