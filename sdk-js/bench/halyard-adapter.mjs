@@ -96,7 +96,7 @@ export default {
       wasm: [{ label: 'dist/wasm/evaluator_wasm_bg.wasm', path: file('wasm/evaluator_wasm_bg.wasm') }],
       files: [
         { label: 'dist/engine.js', path: file('engine.js') },
-        { label: 'dist/engine-init.js', path: file('engine-init.js') },
+        { label: 'dist/boundary.js', path: file('boundary.js') },
         { label: 'dist/wasm/evaluator_wasm.js (wasm-bindgen glue)', path: file('wasm/evaluator_wasm.js') },
       ],
       bundle: { label: 'esbuild: { Engine, initWasm } (+ .wasm above)', contents: `export { Engine, initWasm } from '${file('engine.js')}';` },

@@ -9,10 +9,9 @@
  * once per datafile, so no call parses or builds JSON.
  */
 import { load as loadEvaluator, type Evaluator } from './wasm/evaluator_wasm.js';
-import { wasmMemory } from './engine-init.js';
-import { ContextSlots } from './context-slots.js';
+import { ContextSlots, wasmMemory } from './boundary.js';
 
-export { initWasm, initWasmSync, type WasmSource } from './engine-init.js';
+export { initWasm, initWasmSync, type WasmSource } from './boundary.js';
 
 /** A JSON value, as variations carry them. */
 export type Value = null | boolean | number | string | Value[] | { [key: string]: Value };

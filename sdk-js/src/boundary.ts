@@ -1,12 +1,77 @@
 /**
- * The context in the evaluator's linear memory (layout:
- * evaluator-wasm/src/slots.rs): per attribute the datafile reads, a kind and
- * a number, and the UTF-8 text of the string slots back to back. Written in
- * place, so evaluation calls pass numbers only.
+ * Everything that touches the WebAssembly build of evaluator-core directly:
+ * instantiating it once per JavaScript realm (from bytes, a URL, a fetch
+ * `Response`, or a precompiled `WebAssembly.Module`), and the context in its
+ * linear memory (layout: evaluator-wasm/src/slots.rs): per attribute the
+ * datafile reads, a kind and a number, and the UTF-8 text of the string slots
+ * back to back, written in place so that evaluation calls pass numbers only.
+ * One module, not two: each module costs Node ~0.4 ms of cold start to import.
  */
-import type { Evaluator } from './wasm/evaluator_wasm.js';
-import { wasmMemory } from './engine-init.js';
+import wasmInit, { initSync, type InitOutput } from './wasm/evaluator_wasm.js';
 import type { Context } from './engine.js';
+
+/** Where the `.wasm` comes from: bytes, a URL, a fetch `Response`, or a compiled module. */
+export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Response | Promise<Response>;
+
+let wasm: InitOutput | undefined;
+let pending: Promise<InitOutput> | undefined;
+
+/**
+ * Instantiates the WebAssembly module once; later calls return at once.
+ * Without `source`, browsers fetch `wasm/evaluator_wasm_bg.wasm` next to this
+ * file and Node reads it from disk. Edge workers pass their `WebAssembly.Module`.
+ */
+export function initWasm(source?: WasmSource): Promise<void> {
+  if (wasm) return Promise.resolve();
+  pending ??= instantiate(source).then(
+    (exports) => (wasm = exports),
+    (err: unknown) => {
+      pending = undefined;
+      throw err;
+    },
+  );
+  return pending.then(() => undefined);
+}
+
+/**
+ * Instantiates synchronously from a compiled module (edge workers' top level)
+ * or from bytes (Node; browsers refuse synchronous compiles of large modules).
+ */
+export function initWasmSync(source: WebAssembly.Module | BufferSource): void {
+  wasm ??= initSync({ module: source });
+}
+
+async function instantiate(source?: WasmSource): Promise<InitOutput> {
+  const from = source ?? (await defaultSource());
+  if (from instanceof WebAssembly.Module) return initSync({ module: from });
+  // Bytes are compiled here, not by the glue: its async path looks up the
+  // global `Response`, which in Node loads the whole fetch implementation
+  // (20-30 ms of cold start). Instantiating a compiled module is synchronous
+  // everywhere, browsers' main threads included.
+  if (isBytes(from)) return initSync({ module: await WebAssembly.compile(from) });
+  return wasmInit({ module_or_path: from });
+}
+
+function isBytes(source: unknown): source is BufferSource {
+  return ArrayBuffer.isView(source) || source instanceof ArrayBuffer;
+}
+
+async function defaultSource(): Promise<URL | BufferSource> {
+  const url = new URL('./wasm/evaluator_wasm_bg.wasm', import.meta.url);
+  if (url.protocol !== 'file:') return url;
+  // Node's fetch has no file: URLs. The specifier is a variable so that
+  // browser bundlers do not try to resolve a Node built-in.
+  const fs = 'node:fs/promises';
+  // process.getBuiltinModule (Node >= 20.16) is synchronous: ~0.5 ms less than an import().
+  const node = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
+  const { readFile } = (node?.getBuiltinModule?.(fs) ?? (await import(fs))) as { readFile(u: URL): Promise<BufferSource> };
+  return readFile(url);
+}
+
+/** The instance's linear memory once `initWasm` has completed. */
+export function wasmMemory(): WebAssembly.Memory | undefined {
+  return wasm?.memory;
+}
 
 const STRING = 1;
 const NUMBER = 2;
@@ -17,6 +82,12 @@ const FROM_KEY = 1;
 const FROM_APP_VERSION = 2;
 const INVALID = Symbol('invalid context');
 const encoder = new TextEncoder();
+
+/** What the slots need of the evaluator (declared here so that no .d.ts exposes the glue's types). */
+interface SlotsOwner {
+  layout(): Uint32Array;
+  reserve(len: number): void;
+}
 
 /** The current context's slots, and the views of the evaluator's buffers. */
 export class ContextSlots {
@@ -40,7 +111,7 @@ export class ContextSlots {
   private results!: Int32Array;
   private wide!: Int32Array;
 
-  constructor(private ev: Evaluator, names: string[], private flagCount: number) {
+  constructor(private ev: SlotsOwner, names: string[], private flagCount: number) {
     this.names = names;
     this.sources = names.map((n) => (n === 'key' ? FROM_KEY : n === 'appVersion' ? FROM_APP_VERSION : FROM_ATTRIBUTES));
     this.written = names.map(() => undefined);
