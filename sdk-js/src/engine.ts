@@ -302,12 +302,16 @@ export class Engine {
   private refresh<T>(snapshot: Snapshot<T>, now: number | undefined, valuesOnly: boolean): Record<string, T> {
     const { packed, record } = snapshot;
     const out = record as Record<string, unknown>;
-    const results = this.slots.resultsView();
+    let results = this.slots.resultsView();
     for (let i = 0; i < this.keys.length; i++) {
       let r = results[i];
       if (r === packed[i]) continue;
-      // A result only the wide form holds is evaluated alone, and decoded at once.
-      if (r < 0) r = this.call(i, this.clock[i] ? timeOf(now) : 0);
+      if (r < 0) {
+        // A result only the wide form holds is evaluated alone, and decoded at
+        // once; the call may have grown memory (detaching the view).
+        r = this.call(i, this.clock[i] ? timeOf(now) : 0);
+        results = this.slots.resultsView();
+      }
       const error = (this.lowBits(r) & ERROR_BITS) !== 0;
       // Error details are built per call (as `evaluate` does); the rest is shared.
       packed[i] = r < 0 || error ? STALE : r;
