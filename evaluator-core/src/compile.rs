@@ -153,21 +153,15 @@ pub(crate) fn build(datafile: &Datafile) -> Result<Parts, DatafileError> {
     let audience_ids = check_unique(audiences.len(), &audience_at)
         .map_err(|(i, m)| DatafileError::new(format_args!("audiences[{i}].id"), m))?;
     let find_audience = |id: &str| audience_ids.find(id.as_bytes(), &audience_at);
-    let audiences = datafile
-        .audiences
-        .iter()
-        .enumerate()
-        .map(|(i, audience)| compile_audience(audience, i, &mut interner))
-        .collect::<Result<Vec<_>, _>>()?;
+    let audiences = try_map(audiences, |i, audience| {
+        compile_audience(audience, i, &mut interner)
+    })?;
     let flags = &datafile.flags;
     let index = check_unique(flags.len(), &|i| field_at(flags, i, |f| &f.key))
         .map_err(|(i, m)| DatafileError::new(format_args!("flags[{i}].key"), m))?;
-    let flags = datafile
-        .flags
-        .iter()
-        .enumerate()
-        .map(|(i, flag)| compile_flag(flag, i, &find_audience, &mut interner))
-        .collect::<Result<Vec<_>, _>>()?;
+    let flags = try_map(flags, |i, flag| {
+        compile_flag(flag, i, &find_audience, &mut interner)
+    })?;
     Ok(Parts {
         flags,
         audiences,
@@ -182,19 +176,18 @@ fn compile_audience(
     interner: &mut Interner,
 ) -> Result<CompiledAudience, DatafileError> {
     let mut members = |lists: &BTreeMap<String, Vec<String>>, field: &str| {
-        lists
-            .iter()
-            .map(|(attribute, values)| {
-                if attribute.is_empty() {
-                    return Err(DatafileError::new(
-                        format_args!("audiences[{i}].{field}"),
-                        "attribute names must not be empty",
-                    ));
-                }
-                let set = ValueSet::new(values.iter().map(|v| v.as_str().into()));
-                Ok((interner.intern(attribute), set))
-            })
-            .collect::<Result<Box<[_]>, DatafileError>>()
+        let mut compiled = Vec::with_capacity(lists.len());
+        for (attribute, values) in lists {
+            if attribute.is_empty() {
+                return Err(DatafileError::new(
+                    format_args!("audiences[{i}].{field}"),
+                    "attribute names must not be empty",
+                ));
+            }
+            let set = ValueSet::new(values.iter().map(|v| v.as_str().into()));
+            compiled.push((interner.intern(attribute), set));
+        }
+        Ok(compiled.into_boxed_slice())
     };
     let excluded = members(&audience.excluded, "excluded")?;
     let included = members(&audience.included, "included")?;
@@ -233,25 +226,20 @@ fn compile_flag(
             )),
         })
         .transpose()?;
-    let overrides = flag
-        .overrides
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            if o.attribute.is_empty() {
-                return Err(at(
-                    format_args!("overrides[{i}].attribute"),
-                    "must not be empty".into(),
-                ));
-            }
-            Ok(CompiledOverride {
-                attr: interner.intern(&o.attribute),
-                values: ValueSet::new(o.values.iter().map(|v| v.as_str().into())),
-                variation: variation(&o.variation)
-                    .map_err(|m| at(format_args!("overrides[{i}].variation"), m))?,
-            })
+    let overrides = try_map(&flag.overrides, |i, o| {
+        if o.attribute.is_empty() {
+            return Err(at(
+                format_args!("overrides[{i}].attribute"),
+                "must not be empty".into(),
+            ));
+        }
+        Ok(CompiledOverride {
+            attr: interner.intern(&o.attribute),
+            values: ValueSet::new(o.values.iter().map(|v| v.as_str().into())),
+            variation: variation(&o.variation)
+                .map_err(|m| at(format_args!("overrides[{i}].variation"), m))?,
         })
-        .collect::<Result<Box<[_]>, DatafileError>>()?;
+    })?;
     let rule_ids = &flag.rules;
     check_unique(rule_ids.len(), &|i| field_at(rule_ids, i, |r| &r.id))
         .map_err(|(i, m)| at(format_args!("rules[{i}].id"), m))?;
@@ -277,7 +265,7 @@ fn compile_flag(
             .rollout_condition
             .as_ref()
             .and_then(|r| r.activation_date),
-        overrides,
+        overrides: overrides.into_boxed_slice(),
         rules: rules.into_boxed_slice(),
     })
 }
@@ -293,35 +281,26 @@ fn compile_rule(
     if rule.hash_attribute.is_empty() {
         return Err(fail("hashAttribute", "must not be empty"));
     }
-    let audiences = rule
-        .audiences
-        .iter()
-        .enumerate()
-        .map(|(a, id)| match find_audience(id) {
-            Some(index) => Ok(index),
-            None => Err(fail(
+    let audiences = try_map(&rule.audiences, |a, id| {
+        find_audience(id).ok_or_else(|| {
+            fail(
                 format!("audiences[{a}]"),
                 format!("unknown audience \"{id}\""),
-            )),
+            )
         })
-        .collect::<Result<Box<[_]>, _>>()?;
+    })?;
     let allocation =
         check_share(rule.traffic_allocation).map_err(|m| fail("trafficAllocation", m))?;
     if rule.variations.is_empty() {
         return Err(fail("variations", "must not be empty"));
     }
-    let shares = rule
-        .variations
-        .iter()
-        .enumerate()
-        .map(|(v, split)| {
-            let index = resolve_variation(flag, &split.variation)
-                .map_err(|m| fail(format!("variations[{v}].variation"), m))?;
-            let share = check_share(split.percentage)
-                .map_err(|m| fail(format!("variations[{v}].percentage"), m))?;
-            Ok((index, to_units(share)))
-        })
-        .collect::<Result<Vec<_>, (String, String)>>()?;
+    let shares = try_map(&rule.variations, |v, split| {
+        let index = resolve_variation(flag, &split.variation)
+            .map_err(|m| fail(format!("variations[{v}].variation"), m))?;
+        let share = check_share(split.percentage)
+            .map_err(|m| fail(format!("variations[{v}].percentage"), m))?;
+        Ok::<_, (String, String)>((index, to_units(share)))
+    })?;
     check_split_sum(rule.variations.iter().map(|s| s.percentage))
         .map_err(|m| fail("variations", m))?;
     Ok(CompiledRule {
@@ -330,13 +309,27 @@ fn compile_rule(
             RuleType::AbTest => Reason::Split,
             RuleType::TargetedDelivery => Reason::TargetingMatch,
         },
-        audiences,
+        audiences: audiences.into_boxed_slice(),
         hash_attr: interner.intern(&rule.hash_attribute),
         allocation: to_units(allocation),
         traffic_salt: salt_hash(&flag.key, &rule.id, BucketPurpose::Traffic),
         variation_salt: salt_hash(&flag.key, &rule.id, BucketPurpose::Variation),
         slices: build_slices(shares),
     })
+}
+
+/// `f` over `items` and their positions, up to the first error. A plain loop:
+/// `collect::<Result<…>>` builds an iterator adapter per use around the
+/// inlined closure, each a few KB of WebAssembly.
+pub(crate) fn try_map<T, U, E>(
+    items: &[T],
+    mut f: impl FnMut(usize, &T) -> Result<U, E>,
+) -> Result<Vec<U>, E> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(f(i, item)?);
+    }
+    Ok(out)
 }
 
 /// A rule error: (field within the rule, message).

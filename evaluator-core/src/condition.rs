@@ -13,6 +13,7 @@
 //! - semver operators parse the attribute leniently (`v2.4` = `2.4.0`);
 //! - `before`/`after` accept RFC 3339 strings and epoch-millisecond numbers.
 
+use crate::compile::try_map;
 use crate::context::{AttrId, AttrValue, Attributes, Interner, Reader};
 use crate::datafile::{Comparison, Condition, Operator};
 use crate::error::DatafileError;
@@ -182,11 +183,10 @@ fn compile_at_depth(
         ));
     }
     let compile_all = |children: &[Condition], field: &str, interner: &mut Interner| {
-        children
-            .iter()
-            .enumerate()
-            .map(|(i, c)| compile_at_depth(c, &format!("{path}.{field}[{i}]"), depth + 1, interner))
-            .collect::<Result<Box<[Node]>, _>>()
+        let nodes = try_map(children, |i, c| {
+            compile_at_depth(c, &format!("{path}.{field}[{i}]"), depth + 1, interner)
+        })?;
+        Ok::<_, DatafileError>(nodes.into_boxed_slice())
     };
     Ok(match condition {
         Condition::All { all } => Node::All(compile_all(all, "all", interner)?),
@@ -275,18 +275,14 @@ fn compile_comparison(
                 .values
                 .as_ref()
                 .ok_or_else(|| fail("values", "is required"))?;
-            let texts = values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    scalar_text(v, ci).ok_or_else(|| {
-                        fail(
-                            &format!("values[{i}]"),
-                            "must be a string, number or boolean",
-                        )
-                    })
+            let texts = try_map(values, |i, v| {
+                scalar_text(v, ci).ok_or_else(|| {
+                    fail(
+                        &format!("values[{i}]"),
+                        "must be a string, number or boolean",
+                    )
                 })
-                .collect::<Result<Vec<_>, _>>()?;
+            })?;
             Test::OneOf {
                 set: ValueSet::new(texts),
                 ci,
