@@ -73,6 +73,7 @@ export function wasmMemory(): WebAssembly.Memory | undefined {
   return wasm?.memory;
 }
 
+// Slot kinds, as evaluator-wasm/src/slots.rs reads them (0 is missing).
 const STRING = 1;
 const NUMBER = 2;
 const BOOLEAN = 3;
