@@ -95,6 +95,18 @@ pub(crate) enum Cmp {
 }
 
 impl Cmp {
+    /// The ordering test of a numeric or semver operator (`Eq` for the others,
+    /// which never ask).
+    fn of(op: Operator) -> Cmp {
+        match op {
+            Operator::Lt | Operator::SemverLt => Cmp::Lt,
+            Operator::Lte | Operator::SemverLte => Cmp::Lte,
+            Operator::Gt | Operator::SemverGt => Cmp::Gt,
+            Operator::Gte | Operator::SemverGte => Cmp::Gte,
+            _ => Cmp::Eq,
+        }
+    }
+
     fn holds(self, ordering: Ordering) -> bool {
         match self {
             Cmp::Eq => ordering.is_eq(),
@@ -292,40 +304,16 @@ fn compile_comparison(
         Operator::Contains => Test::Contains { text: text()?, ci },
         Operator::StartsWith => Test::StartsWith { text: text()?, ci },
         Operator::EndsWith => Test::EndsWith { text: text()?, ci },
-        Operator::Lt => Test::Number {
-            cmp: Cmp::Lt,
+        Operator::Lt | Operator::Lte | Operator::Gt | Operator::Gte => Test::Number {
+            cmp: Cmp::of(cmp.op),
             operand: number()?,
         },
-        Operator::Lte => Test::Number {
-            cmp: Cmp::Lte,
-            operand: number()?,
-        },
-        Operator::Gt => Test::Number {
-            cmp: Cmp::Gt,
-            operand: number()?,
-        },
-        Operator::Gte => Test::Number {
-            cmp: Cmp::Gte,
-            operand: number()?,
-        },
-        Operator::SemverEq => Test::Semver {
-            cmp: Cmp::Eq,
-            operand: semver()?,
-        },
-        Operator::SemverLt => Test::Semver {
-            cmp: Cmp::Lt,
-            operand: semver()?,
-        },
-        Operator::SemverLte => Test::Semver {
-            cmp: Cmp::Lte,
-            operand: semver()?,
-        },
-        Operator::SemverGt => Test::Semver {
-            cmp: Cmp::Gt,
-            operand: semver()?,
-        },
-        Operator::SemverGte => Test::Semver {
-            cmp: Cmp::Gte,
+        Operator::SemverEq
+        | Operator::SemverLt
+        | Operator::SemverLte
+        | Operator::SemverGt
+        | Operator::SemverGte => Test::Semver {
+            cmp: Cmp::of(cmp.op),
             operand: semver()?,
         },
         Operator::Before => Test::Date {
