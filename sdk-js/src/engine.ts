@@ -8,8 +8,8 @@
  * get one packed i32 back; variation values, keys and rule ids are cached here
  * once per datafile, so no call parses or builds JSON.
  */
-import { load as loadEvaluator, type Evaluator } from './wasm/evaluator_wasm.js';
-import { ContextSlots, wasmMemory } from './boundary.js';
+import type { Evaluator } from './wasm/evaluator_wasm.js';
+import { ContextSlots, loadEvaluator, wasmMemory } from './boundary.js';
 
 export { initWasm, initWasmSync, type WasmSource } from './boundary.js';
 
@@ -134,7 +134,7 @@ export class Engine {
     if (!wasmMemory()) return { error: 'initWasm() has not completed' };
     if (typeof json !== 'string') return { error: 'the datafile must be a JSON string' };
     try {
-      const loaded: Evaluator | string = loadEvaluator(json);
+      const loaded = loadEvaluator(json) as Evaluator | string;
       if (typeof loaded === 'string') return { error: loaded };
       return new Engine(loaded, JSON.parse(loaded.metadata()) as Metadata);
     } catch (err) {
