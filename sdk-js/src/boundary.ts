@@ -136,9 +136,9 @@ export class ContextSlots {
   }
 
   /**
-   * Writes `ctx`. Slots before the first changed one keep their text; from
-   * there on every slot is written again (the text is contiguous). An
-   * unchanged context keeps the generation, so cached results stay valid.
+   * Writes `ctx` (the text is contiguous, so a changed slot rewrites the
+   * slots after it). An unchanged context keeps the generation, so cached
+   * results stay valid.
    */
   set(ctx: Context): void {
     try {
@@ -146,23 +146,23 @@ export class ContextSlots {
       this.invalid = attributes === INVALID;
       if (attributes === INVALID) return;
       const { names, sources, written } = this;
-      const n = names.length;
-      let i = 0;
-      let value: unknown;
-      for (; i < n; i++) {
-        value = slotValue(ctx, attributes, names[i], sources[i]);
-        if (value !== written[i]) break;
-      }
-      if (i === n) return;
-      if (this.bytes.byteLength === 0) this.bind();
-      let at = i === 0 ? 0 : this.textEnds[i - 1];
-      for (;;) {
+      // One pass (cheapest when nothing changed): slots before the first
+      // changed one keep their text; from there on every slot is written again.
+      let at = -1;
+      for (let i = 0; i < names.length; i++) {
+        const source = sources[i];
+        let value: unknown = source === FROM_KEY ? ctx.key : source === FROM_APP_VERSION ? ctx.appVersion : undefined;
+        if (value == null && attributes !== undefined) value = attributes[names[i]];
+        if (at < 0) {
+          if (value === written[i]) continue;
+          if (this.bytes.byteLength === 0) this.bind();
+          at = i === 0 ? 0 : this.textEnds[i - 1];
+        }
         written[i] = value;
         at = typeof value === 'string' ? this.writeText(i, value, at) : this.writeScalar(i, value, at);
         this.textEnds[i] = at;
-        if (++i === n) break;
-        value = slotValue(ctx, attributes, names[i], sources[i]);
       }
+      if (at < 0) return;
       this.pendingText = at;
       this.generation++;
     } catch {
@@ -248,12 +248,6 @@ export class ContextSlots {
     this.results = new Int32Array(buffer, results, this.flagCount);
     this.wide = new Int32Array(buffer, wide, 3);
   }
-}
-
-/** Slot `name`'s value in `ctx`: a top-level field first for `key` and `appVersion`. */
-function slotValue(ctx: Context, attributes: Record<string, unknown> | undefined, name: string, source: number): unknown {
-  const top = source === FROM_KEY ? ctx.key : source === FROM_APP_VERSION ? ctx.appVersion : undefined;
-  return top == null && attributes !== undefined ? attributes[name] : top;
 }
 
 /** The context's `attributes`, `undefined` when absent, or INVALID when the JSON form would not parse. */
