@@ -70,7 +70,8 @@ impl TextIndex {
             .map(|i| (Key::of(text(i).as_bytes()), i))
             .collect();
         heap_sort(&mut entries, &|a, b| {
-            (a.0, text(a.1), a.1) < (b.0, text(b.1), b.1)
+            let by_text = || text(a.1).cmp(text(b.1)).then(a.1.cmp(&b.1));
+            a.0.cmp(&b.0).then_with(by_text).is_lt()
         });
         TextIndex(entries.into_boxed_slice())
     }
@@ -78,9 +79,12 @@ impl TextIndex {
     /// The first position holding `probe`.
     pub(crate) fn find(&self, probe: &[u8], text: TextAt<'_>) -> Option<u32> {
         let key = Key::of(probe);
-        let at = self
-            .0
-            .partition_point(|&(k, i)| (k, text(i).as_bytes()) < (key, probe));
+        // Texts are read only where keys tie.
+        let at = self.0.partition_point(|&(k, i)| {
+            k.cmp(&key)
+                .then_with(|| text(i).as_bytes().cmp(probe))
+                .is_lt()
+        });
         let &(k, i) = self.0.get(at)?;
         (k == key && text(i).as_bytes() == probe).then_some(i)
     }
