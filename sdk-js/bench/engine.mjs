@@ -31,6 +31,13 @@ const CASES = {
       return e.isEnabled(MEASURED_FLAG);
     };
   },
+  'isEnabled, new object with the same values': (e, pool) => {
+    const user = pool.find((c) => !['NO', 'SE', 'DK'].includes(c.country));
+    return () => {
+      e.setContext(toContext(user));
+      return e.isEnabled(MEASURED_FLAG);
+    };
+  },
   'isEnabled, unchanged context': (e, pool) => {
     e.setContext(toContext(pool.find((c) => !['NO', 'SE', 'DK'].includes(c.country))));
     return () => e.isEnabled(MEASURED_FLAG);
