@@ -10,7 +10,8 @@ use crate::context::{AttrId, AttributeTable, Interner};
 use crate::datafile::{Audience, Datafile, Flag, FlagStatus, Rule, RuleType};
 use crate::error::DatafileError;
 use crate::evaluate::Reason;
-use crate::text::{field_at, TextIndex, ValueSet};
+use crate::lookup::FlagIndex;
+use crate::text::{field_at, ValueSet};
 use crate::validate::{
     check_datafile_header, check_share, check_split_sum, check_unique, check_variations,
     resolve_variation,
@@ -27,8 +28,7 @@ pub struct CompiledDatafile {
     pub(crate) flags: Vec<CompiledFlag>,
     pub(crate) audiences: Vec<CompiledAudience>,
     pub(crate) attributes: AttributeTable,
-    /// Flag keys.
-    index: TextIndex,
+    index: FlagIndex,
 }
 
 /// One flag, with variation keys resolved to indices into its `variations`.
@@ -85,14 +85,13 @@ impl CompiledDatafile {
             flags,
             audiences,
             attributes,
-            index,
         } = build(&datafile)?;
         Ok(CompiledDatafile {
             datafile,
             flags,
             audiences,
             attributes,
-            index,
+            index: FlagIndex::default(),
         })
     }
 
@@ -109,10 +108,8 @@ impl CompiledDatafile {
     /// Position of flag `key` in the datafile's `flags`.
     pub fn flag_index(&self, key: &str) -> Option<usize> {
         let flags = &self.datafile.flags;
-        let at = self
-            .index
-            .find(key.as_bytes(), &|i| field_at(flags, i, |f| &f.key))?;
-        Some(at as usize)
+        self.index
+            .get(key, || flags.iter().map(|f| f.key.as_str()))
     }
 
     /// Number of flags.
@@ -140,7 +137,6 @@ pub(crate) struct Parts {
     flags: Vec<CompiledFlag>,
     audiences: Vec<CompiledAudience>,
     attributes: AttributeTable,
-    index: TextIndex,
 }
 
 /// Validates and compiles; borrowing lets [`Datafile::validate`] share it.
@@ -157,7 +153,7 @@ pub(crate) fn build(datafile: &Datafile) -> Result<Parts, DatafileError> {
         compile_audience(audience, i, &mut interner)
     })?;
     let flags = &datafile.flags;
-    let index = check_unique(flags.len(), &|i| field_at(flags, i, |f| &f.key))
+    check_unique(flags.len(), &|i| field_at(flags, i, |f| &f.key))
         .map_err(|(i, m)| DatafileError::new(format_args!("flags[{i}].key"), m))?;
     let flags = try_map(flags, |i, flag| {
         compile_flag(flag, i, &find_audience, &mut interner)
@@ -166,7 +162,6 @@ pub(crate) fn build(datafile: &Datafile) -> Result<Parts, DatafileError> {
         flags,
         audiences,
         attributes: interner.finish()?,
-        index,
     })
 }
 

@@ -31,6 +31,7 @@ mod error;
 mod evaluate;
 mod float;
 pub mod json;
+mod lookup;
 mod lowercase;
 mod number;
 mod regex;
