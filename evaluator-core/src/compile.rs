@@ -108,8 +108,7 @@ impl CompiledDatafile {
     /// Position of flag `key` in the datafile's `flags`.
     pub fn flag_index(&self, key: &str) -> Option<usize> {
         let flags = &self.datafile.flags;
-        self.index
-            .get(key, || flags.iter().map(|f| f.key.as_str()))
+        self.index.get(key, || flags.iter().map(|f| f.key.as_str()))
     }
 
     /// Number of flags.

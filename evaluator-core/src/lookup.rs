@@ -17,12 +17,9 @@ impl FlagIndex {
     where
         I: Iterator<Item = &'a str>,
     {
-        let map = self.0.get_or_init(|| {
-            keys()
-                .enumerate()
-                .map(|(i, k)| (Box::from(k), i))
-                .collect()
-        });
+        let map = self
+            .0
+            .get_or_init(|| keys().enumerate().map(|(i, k)| (Box::from(k), i)).collect());
         map.get(key).copied()
     }
 }
