@@ -18,6 +18,14 @@ use packed::{pack, ERROR_CODES, REASONS};
 use slots::{address, Slots};
 use wasm_bindgen::prelude::*;
 
+/// The allocator (std's default on wasm32 is dlmalloc). Measured against it on
+/// the module: 7.3 KB raw / 3 KB gzip smaller; cold start and 50-flag loads
+/// unchanged, 2,000-flag loads 4–16 % slower; memory flat over 300 reloads
+/// (5.1 MiB vs 4.9 MiB).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
+
 /// A compiled datafile plus the context slots and result buffers JS shares.
 #[wasm_bindgen]
 pub struct Evaluator {
