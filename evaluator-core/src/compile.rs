@@ -18,7 +18,6 @@ use crate::validate::{
 };
 use crate::version::{parse_strict_semver, Version};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// A validated datafile indexed for evaluation. Build it once per datafile
 /// revision and share it; evaluation only reads it.
@@ -146,14 +145,14 @@ pub(crate) fn build(datafile: &Datafile) -> Result<Parts, DatafileError> {
     let audiences = &datafile.audiences;
     let audience_at = |i| field_at(audiences, i, |a| &a.id);
     let audience_ids = check_unique(audiences.len(), &audience_at)
-        .map_err(|(i, m)| DatafileError::new(format_args!("audiences[{i}].id"), m))?;
+        .map_err(|(i, m)| element_error("audiences", i, "id", m))?;
     let find_audience = |id: &str| audience_ids.find(id.as_bytes(), &audience_at);
     let audiences = try_map(audiences, |i, audience| {
         compile_audience(audience, i, &mut interner)
     })?;
     let flags = &datafile.flags;
     check_unique(flags.len(), &|i| field_at(flags, i, |f| &f.key))
-        .map_err(|(i, m)| DatafileError::new(format_args!("flags[{i}].key"), m))?;
+        .map_err(|(i, m)| element_error("flags", i, "key", m))?;
     let flags = try_map(flags, |i, flag| {
         compile_flag(flag, i, &find_audience, &mut interner)
     })?;
@@ -173,10 +172,8 @@ fn compile_audience(
         let mut compiled = Vec::with_capacity(lists.len());
         for (attribute, values) in lists {
             if attribute.is_empty() {
-                return Err(DatafileError::new(
-                    format_args!("audiences[{i}].{field}"),
-                    "attribute names must not be empty",
-                ));
+                let m = "attribute names must not be empty";
+                return Err(element_error("audiences", i, field, m.into()));
             }
             let set = ValueSet::new(values.iter().map(|v| v.as_str().into()));
             compiled.push((interner.intern(attribute), set));
@@ -203,10 +200,9 @@ fn compile_flag(
     find_audience: &dyn Fn(&str) -> Option<u32>,
     interner: &mut Interner,
 ) -> Result<CompiledFlag, DatafileError> {
-    let at = |field: fmt::Arguments<'_>, message: String| {
-        DatafileError::new(format_args!("flags[{f}].{field}"), message)
-    };
-    check_variations(flag).map_err(|(field, m)| at(format_args!("{field}"), m))?;
+    // Errors within the flag, seen from the datafile.
+    let at = |e: DatafileError| e.in_element(f).in_field("flags");
+    check_variations(flag).map_err(at)?;
     let variation = |key: &str| resolve_variation(flag, key);
     let min_version = flag
         .rollout_condition
@@ -214,45 +210,44 @@ fn compile_flag(
         .and_then(|rollout| rollout.min_version.as_deref())
         .map(|text| match parse_strict_semver(text) {
             Ok(version) => Ok((version, interner.intern("appVersion"))),
-            Err(e) => Err(at(
-                format_args!("rolloutCondition.minVersion"),
-                format!("not a semantic version: {e}"),
-            )),
+            Err(e) => Err(at(DatafileError::new(
+                "rolloutCondition.minVersion",
+                format_args!("not a semantic version: {e}"),
+            ))),
         })
         .transpose()?;
     let overrides = try_map(&flag.overrides, |i, o| {
         if o.attribute.is_empty() {
-            return Err(at(
-                format_args!("overrides[{i}].attribute"),
-                "must not be empty".into(),
-            ));
+            let m = "must not be empty".into();
+            return Err(at(element_error("overrides", i, "attribute", m)));
         }
         Ok(CompiledOverride {
             attr: interner.intern(&o.attribute),
             values: ValueSet::new(o.values.iter().map(|v| v.as_str().into())),
             variation: variation(&o.variation)
-                .map_err(|m| at(format_args!("overrides[{i}].variation"), m))?,
+                .map_err(|m| at(element_error("overrides", i, "variation", m)))?,
         })
     })?;
     let rule_ids = &flag.rules;
     check_unique(rule_ids.len(), &|i| field_at(rule_ids, i, |r| &r.id))
-        .map_err(|(i, m)| at(format_args!("rules[{i}].id"), m))?;
+        .map_err(|(i, m)| at(element_error("rules", i, "id", m)))?;
     let mut rules = Vec::with_capacity(flag.rules.len());
     // AB tests first, then targeted deliveries, each group in datafile order.
     for group in [RuleType::AbTest, RuleType::TargetedDelivery] {
         for (r, rule) in flag.rules.iter().enumerate() {
             if rule.rule_type == group {
                 let compiled = compile_rule(flag, rule, r, find_audience, interner)
-                    .map_err(|(field, m)| at(format_args!("rules[{r}].{field}"), m))?;
+                    .map_err(|e| at(e.in_element(r).in_field("rules")))?;
                 rules.push(compiled);
             }
         }
     }
     Ok(CompiledFlag {
         serving: flag.enabled && flag.status != FlagStatus::Archived,
-        off: variation(&flag.off_variation).map_err(|m| at(format_args!("offVariation"), m))?,
+        off: variation(&flag.off_variation)
+            .map_err(|m| at(DatafileError::new("offVariation", m)))?,
         default: variation(&flag.default_variation)
-            .map_err(|m| at(format_args!("defaultVariation"), m))?,
+            .map_err(|m| at(DatafileError::new("defaultVariation", m)))?,
         scheduled_enable_at: flag.scheduled_enable_at,
         min_version,
         activation_date: flag
@@ -264,39 +259,37 @@ fn compile_flag(
     })
 }
 
-/// Compiles rule `r`; errors are (field within the rule, message).
+/// Compiles rule `r`; error paths are within the rule.
 fn compile_rule(
     flag: &Flag,
     rule: &Rule,
     r: usize,
     find_audience: &dyn Fn(&str) -> Option<u32>,
     interner: &mut Interner,
-) -> Result<CompiledRule, (String, String)> {
+) -> Result<CompiledRule, DatafileError> {
     if rule.hash_attribute.is_empty() {
-        return Err(fail("hashAttribute", "must not be empty"));
+        return Err(DatafileError::new("hashAttribute", "must not be empty"));
     }
     let audiences = try_map(&rule.audiences, |a, id| {
         find_audience(id).ok_or_else(|| {
-            fail(
-                format!("audiences[{a}]"),
-                format!("unknown audience \"{id}\""),
-            )
+            let m = format!("unknown audience \"{id}\"");
+            element_error("audiences", a, "", m)
         })
     })?;
-    let allocation =
-        check_share(rule.traffic_allocation).map_err(|m| fail("trafficAllocation", m))?;
+    let allocation = check_share(rule.traffic_allocation)
+        .map_err(|m| DatafileError::new("trafficAllocation", m))?;
     if rule.variations.is_empty() {
-        return Err(fail("variations", "must not be empty"));
+        return Err(DatafileError::new("variations", "must not be empty"));
     }
     let shares = try_map(&rule.variations, |v, split| {
         let index = resolve_variation(flag, &split.variation)
-            .map_err(|m| fail(format!("variations[{v}].variation"), m))?;
+            .map_err(|m| element_error("variations", v, "variation", m))?;
         let share = check_share(split.percentage)
-            .map_err(|m| fail(format!("variations[{v}].percentage"), m))?;
-        Ok::<_, (String, String)>((index, to_units(share)))
+            .map_err(|m| element_error("variations", v, "percentage", m))?;
+        Ok((index, to_units(share)))
     })?;
     check_split_sum(rule.variations.iter().map(|s| s.percentage))
-        .map_err(|m| fail("variations", m))?;
+        .map_err(|m| DatafileError::new("variations", m))?;
     Ok(CompiledRule {
         index: r as u32,
         reason: match rule.rule_type {
@@ -326,9 +319,13 @@ pub(crate) fn try_map<T, U, E>(
     Ok(out)
 }
 
-/// A rule error: (field within the rule, message).
-fn fail(field: impl Into<String>, message: impl Into<String>) -> (String, String) {
-    (field.into(), message.into())
+/// An error at `field` of element `i` of `list` (`overrides[2].attribute`;
+/// the element itself when `field` is empty), its path built without
+/// formatting (a `format!` per error site was kilobytes of WebAssembly).
+pub(crate) fn element_error(list: &str, i: usize, field: &str, message: String) -> DatafileError {
+    DatafileError::new(field, message)
+        .in_element(i)
+        .in_field(list)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! Structural errors come from the decoder with their JSON path; semantic
 //! errors name the offending field the same way (`flags[3].rules[0].variations`).
 
+use crate::compile::element_error;
 use crate::datafile::{Datafile, Flag, FlagType, SCHEMA_VERSION};
 use crate::error::DatafileError;
 use crate::number::NumberText;
@@ -70,14 +71,14 @@ pub(crate) fn check_unique(count: usize, key: TextAt<'_>) -> Result<TextIndex, (
 }
 
 /// Variation keys are unique and values match the flag type; a BOOLEAN flag
-/// has exactly the two values `true` and `false`. Errors are (field, message).
-pub(crate) fn check_variations(flag: &Flag) -> Result<(), (String, String)> {
+/// has exactly the two values `true` and `false`. Error paths are within the flag.
+pub(crate) fn check_variations(flag: &Flag) -> Result<(), DatafileError> {
     if flag.variations.is_empty() {
-        return Err(("variations".into(), "must not be empty".into()));
+        return Err(DatafileError::new("variations", "must not be empty"));
     }
     let variations = &flag.variations;
     check_unique(variations.len(), &|i| field_at(variations, i, |v| &v.key))
-        .map_err(|(i, m)| (format!("variations[{i}].key"), m))?;
+        .map_err(|(i, m)| element_error("variations", i, "key", m))?;
     let (expected, type_name) = match flag.flag_type {
         FlagType::Boolean => ("a boolean", "BOOLEAN"),
         FlagType::String => ("a string", "STRING"),
@@ -92,19 +93,17 @@ pub(crate) fn check_variations(flag: &Flag) -> Result<(), (String, String)> {
             FlagType::Json => true,
         };
         if !fits {
-            return Err((
-                format!("variations[{i}].value"),
-                format!("must be {expected} for a {type_name} flag"),
-            ));
+            let m = format!("must be {expected} for a {type_name} flag");
+            return Err(element_error("variations", i, "value", m));
         }
     }
     let has = |b: bool| flag.variations.iter().any(|v| v.value == Value::Bool(b));
     if flag.flag_type == FlagType::Boolean
         && (flag.variations.len() != 2 || !has(true) || !has(false))
     {
-        return Err((
-            "variations".into(),
-            "a BOOLEAN flag has exactly two variations, valued true and false".into(),
+        return Err(DatafileError::new(
+            "variations",
+            "a BOOLEAN flag has exactly two variations, valued true and false",
         ));
     }
     Ok(())
