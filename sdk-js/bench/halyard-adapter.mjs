@@ -95,9 +95,7 @@ export default {
     return {
       wasm: [{ label: 'dist/wasm/evaluator_wasm_bg.wasm', path: file('wasm/evaluator_wasm_bg.wasm') }],
       files: [
-        { label: 'dist/engine.js', path: file('engine.js') },
-        { label: 'dist/boundary.js', path: file('boundary.js') },
-        { label: 'dist/wasm/evaluator_wasm.js (wasm-bindgen glue)', path: file('wasm/evaluator_wasm.js') },
+        { label: 'dist/engine.js (engine + wasm-bindgen glue, one bundle)', path: file('engine.js') },
       ],
       bundle: { label: 'esbuild: { Engine, initWasm } (+ .wasm above)', contents: `export { Engine, initWasm } from '${file('engine.js')}';` },
     };

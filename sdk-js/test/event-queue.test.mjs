@@ -2,7 +2,7 @@
 // an offline app's memory flat, and batching within the endpoint's limits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventQueue, batchEvents } from '../dist/events.js';
+import { EventQueue, batchEvents } from '../build/events.js';
 
 function queue(capacity = 100, dedupeCapacity = 100) {
   let now = 1_000;

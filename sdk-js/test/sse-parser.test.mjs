@@ -2,8 +2,8 @@
 // arbitrary chunks, with CRLF pairs split across them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SseParser } from '../dist/stream.js';
-import { backoffDelay } from '../dist/timing.js';
+import { SseParser } from '../build/stream.js';
+import { backoffDelay } from '../build/timing.js';
 
 function parse(chunks) {
   const events = [];
