@@ -10,8 +10,7 @@ use crate::context::{AttrId, AttributeTable, Interner};
 use crate::datafile::{Audience, Datafile, Flag, FlagStatus, Rule, RuleType};
 use crate::error::DatafileError;
 use crate::evaluate::Reason;
-use crate::lookup::FlagIndex;
-use crate::text::{field_at, ValueSet};
+use crate::text::{field_at, TextIndex, ValueSet};
 use crate::validate::{
     check_datafile_header, check_share, check_split_sum, check_unique, check_variations,
     resolve_variation,
@@ -27,7 +26,8 @@ pub struct CompiledDatafile {
     pub(crate) flags: Vec<CompiledFlag>,
     pub(crate) audiences: Vec<CompiledAudience>,
     pub(crate) attributes: AttributeTable,
-    index: FlagIndex,
+    /// Flag keys.
+    index: TextIndex,
 }
 
 /// One flag, with variation keys resolved to indices into its `variations`.
@@ -84,13 +84,14 @@ impl CompiledDatafile {
             flags,
             audiences,
             attributes,
+            index,
         } = build(&datafile)?;
         Ok(CompiledDatafile {
             datafile,
             flags,
             audiences,
             attributes,
-            index: FlagIndex::default(),
+            index,
         })
     }
 
@@ -107,7 +108,10 @@ impl CompiledDatafile {
     /// Position of flag `key` in the datafile's `flags`.
     pub fn flag_index(&self, key: &str) -> Option<usize> {
         let flags = &self.datafile.flags;
-        self.index.get(key, || flags.iter().map(|f| f.key.as_str()))
+        let at = self
+            .index
+            .find(key.as_bytes(), &|i| field_at(flags, i, |f| &f.key))?;
+        Some(at as usize)
     }
 
     /// Number of flags.
@@ -135,6 +139,7 @@ pub(crate) struct Parts {
     flags: Vec<CompiledFlag>,
     audiences: Vec<CompiledAudience>,
     attributes: AttributeTable,
+    index: TextIndex,
 }
 
 /// Validates and compiles; borrowing lets [`Datafile::validate`] share it.
@@ -151,7 +156,7 @@ pub(crate) fn build(datafile: &Datafile) -> Result<Parts, DatafileError> {
         compile_audience(audience, i, &mut interner)
     })?;
     let flags = &datafile.flags;
-    check_unique(flags.len(), &|i| field_at(flags, i, |f| &f.key))
+    let index = check_unique(flags.len(), &|i| field_at(flags, i, |f| &f.key))
         .map_err(|(i, m)| element_error("flags", i, "key", m))?;
     let flags = try_map(flags, |i, flag| {
         compile_flag(flag, i, &find_audience, &mut interner)
@@ -160,6 +165,7 @@ pub(crate) fn build(datafile: &Datafile) -> Result<Parts, DatafileError> {
         flags,
         audiences,
         attributes: interner.finish()?,
+        index,
     })
 }
 

@@ -31,7 +31,6 @@ mod error;
 mod evaluate;
 mod float;
 pub mod json;
-mod lookup;
 mod lowercase;
 mod number;
 mod regex;

@@ -9,22 +9,23 @@ use crate::lowercase::lowercase;
 /// A set of strings for `in`/`notIn`, member lists and overrides.
 ///
 /// Measured on 2-byte and 18-byte values, half of the probes members: up to
-/// about 8 entries a scan is fastest (2–7 ns). Larger sets are searched by
-/// [`Key`] (a hash set took 8 ns whatever the size).
+/// about 8 entries a scan of [`Key`]s is fastest (2–7 ns), above it the
+/// [`TextIndex`] (7–10 ns whatever the size; a binary search took 26–134 ns).
 #[derive(Debug)]
 pub(crate) struct ValueSet {
     texts: Box<[Box<str>]>,
+    /// The [`Key`] of each text, for the scan.
+    keys: Box<[Key]>,
     index: TextIndex,
 }
 
 /// Sets up to this size are scanned.
 const SCAN_MAX: usize = 8;
 
-/// Length, then the first 8 bytes big-endian (zero-padded): ordering keys
-/// orders equal-length strings by their leading bytes, and equal keys of
-/// strings up to 8 bytes mean equal strings (countries, plans, short ids
-/// never reach `memcmp`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// Length and the first 8 bytes as one word: a comparison is two integer
+/// compares, and equal keys of strings up to 8 bytes mean equal strings
+/// (countries, plans, short ids never reach `memcmp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Key {
     len: usize,
     head: u64,
@@ -33,21 +34,13 @@ pub(crate) struct Key {
 impl Key {
     #[inline]
     fn of(bytes: &[u8]) -> Self {
-        if let Some(first) = bytes.first_chunk::<8>() {
-            return Key {
-                len: bytes.len(),
-                head: u64::from_be_bytes(*first),
-            };
-        }
-        let head = bytes
-            .iter()
-            .take(8)
-            .fold(0u64, |word, &b| word << 8 | u64::from(b));
-        // Shorter than 8 bytes: pad with zeros on the right, as the long form reads.
-        let shift = 8 * (8 - bytes.len() as u32);
+        let head = match bytes.first_chunk::<8>() {
+            Some(first) => u64::from_be_bytes(*first),
+            None => bytes.iter().fold(0u64, |word, &b| word << 8 | u64::from(b)),
+        };
         Key {
             len: bytes.len(),
-            head: head.checked_shl(shift).unwrap_or(0),
+            head,
         }
     }
 }
@@ -55,88 +48,84 @@ impl Key {
 /// Reads text `i` of what a [`TextIndex`] indexes.
 pub(crate) type TextAt<'t> = &'t dyn Fn(u32) -> &'t str;
 
-/// Positions of texts sorted by [`Key`], then text, then position: lookups
-/// by binary search for flag keys, audience ids, unique checks and large
-/// value sets. The texts stay where they are and are read through a
-/// [`TextAt`], so every use shares one sort and one search (no hash map in
-/// the WebAssembly module).
-#[derive(Debug, Default)]
-pub(crate) struct TextIndex(Box<[(Key, u32)]>);
+/// Positions of texts in an open-addressing hash table (linear probing, at
+/// most half full, never changed once built): flag keys, audience ids, unique
+/// checks and large value sets. The texts stay where they are and are read
+/// through a [`TextAt`], so every use shares one table type (std's hash map
+/// was 5 KB of WebAssembly per key type).
+#[derive(Debug)]
+pub(crate) struct TextIndex {
+    /// Position + 1 of the text in each slot, 0 when empty; a power of two long.
+    slots: Box<[u32]>,
+}
 
 impl TextIndex {
-    /// Indexes texts `0..count`.
-    pub(crate) fn new(count: usize, text: TextAt<'_>) -> Self {
-        let mut entries: Vec<(Key, u32)> = (0..count as u32)
-            .map(|i| (Key::of(text(i).as_bytes()), i))
-            .collect();
-        heap_sort(&mut entries, &|a, b| {
-            let by_text = || text(a.1).cmp(text(b.1)).then(a.1.cmp(&b.1));
-            a.0.cmp(&b.0).then_with(by_text).is_lt()
-        });
-        TextIndex(entries.into_boxed_slice())
-    }
-
-    /// The first position holding `probe`.
-    pub(crate) fn find(&self, probe: &[u8], text: TextAt<'_>) -> Option<u32> {
-        let key = Key::of(probe);
-        // Texts are read only where keys tie.
-        let at = self.0.partition_point(|&(k, i)| {
-            k.cmp(&key)
-                .then_with(|| text(i).as_bytes().cmp(probe))
-                .is_lt()
-        });
-        let &(k, i) = self.0.get(at)?;
-        (k == key && text(i).as_bytes() == probe).then_some(i)
-    }
-
-    /// The first position whose text repeats an earlier one, and the position
-    /// of that earlier one.
-    pub(crate) fn first_repeat(&self, text: TextAt<'_>) -> Option<(u32, u32)> {
-        // Equal texts are adjacent, in position order.
-        self.0
-            .windows(2)
-            .filter_map(|pair| match pair {
-                [(k, first), (l, then)] if k == l && text(*first) == text(*then) => {
-                    Some((*then, *first))
+    /// Indexes texts `0..count` in order, leaving out repeats; beside it, the
+    /// first position that repeats an earlier text, and that earlier position.
+    pub(crate) fn new(count: usize, text: TextAt<'_>) -> (Self, Option<(u32, u32)>) {
+        let len = count.saturating_mul(2).next_power_of_two().max(4);
+        let mut index = TextIndex {
+            slots: vec![0; len].into_boxed_slice(),
+        };
+        let mut repeat = None;
+        for i in 0..count as u32 {
+            match index.probe(text(i).as_bytes(), text) {
+                Ok(first) => {
+                    repeat.get_or_insert((i, first));
                 }
-                _ => None,
-            })
-            .min()
+                Err(slot) => {
+                    if let Some(entry) = index.slots.get_mut(slot) {
+                        *entry = i + 1;
+                    }
+                }
+            }
+        }
+        (index, repeat)
+    }
+
+    /// The (first) position holding `probe`.
+    #[inline]
+    pub(crate) fn find(&self, probe: &[u8], text: TextAt<'_>) -> Option<u32> {
+        self.probe(probe, text).ok()
+    }
+
+    /// `Ok(position)` of `probe`, or `Err(the empty slot it would take)`.
+    fn probe(&self, probe: &[u8], text: TextAt<'_>) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let mut slot = hash(probe) as usize & mask;
+        // At most half full: an empty slot ends every probe.
+        loop {
+            match self.slots.get(slot) {
+                Some(&0) | None => return Err(slot),
+                Some(&entry) if text(entry - 1).as_bytes() == probe => return Ok(entry - 1),
+                Some(_) => slot = (slot + 1) & mask,
+            }
+        }
     }
 }
 
-/// Sorts `items` by `less`: the crate's one sort, a few hundred bytes of
-/// WebAssembly where `sort_unstable_by` brings 3 KB (and O(n log n) either way).
-fn heap_sort<T>(items: &mut [T], less: &dyn Fn(&T, &T) -> bool) {
-    // Moves `items[node]` down until it is above both children.
-    let sift_down = |items: &mut [T], mut node: usize| loop {
-        let mut child = 2 * node + 1;
-        let (Some(left), right) = (items.get(child), items.get(child + 1)) else {
-            return;
-        };
-        if right.is_some_and(|right| less(left, right)) {
-            child += 1;
-        }
-        if !less(&items[node], &items[child]) {
-            return;
-        }
-        items.swap(node, child);
-        node = child;
-    };
-    for node in (0..items.len() / 2).rev() {
-        sift_down(items, node);
+/// A multiply-rotate hash a word at a time (as rustc's FxHash): for strings
+/// of a dozen bytes a fraction of SipHash. Tables hold datafile text (trusted
+/// input); a crafted attribute can only walk one probe sequence.
+fn hash(bytes: &[u8]) -> u64 {
+    let mut hash = bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
+        let word = chunk
+            .iter()
+            .rev()
+            .fold(0u64, |word, &b| word << 8 | u64::from(b));
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x517C_C1B7_2722_0A95);
     }
-    for end in (1..items.len()).rev() {
-        items.swap(0, end);
-        sift_down(&mut items[..end], 0);
-    }
+    // The product's high bits are its best mixed; tables index by the low ones.
+    hash.rotate_left(26)
 }
 
 impl ValueSet {
     pub(crate) fn new(values: impl IntoIterator<Item = Box<str>>) -> Self {
         let texts: Box<[Box<str>]> = values.into_iter().collect();
-        let index = TextIndex::new(texts.len(), &|i| text_at(&texts, i));
-        ValueSet { texts, index }
+        let keys = texts.iter().map(|t| Key::of(t.as_bytes())).collect();
+        let (index, _) = TextIndex::new(texts.len(), &|i| text_at(&texts, i));
+        ValueSet { texts, keys, index }
     }
 
     #[inline]
@@ -151,10 +140,8 @@ impl ValueSet {
             return self.index.find(text, &|i| text_at(texts, i)).is_some();
         }
         let key = Key::of(text);
-        self.index
-            .0
-            .iter()
-            .any(|&(k, i)| k == key && (key.len <= 8 || text_at(texts, i).as_bytes() == text))
+        (self.keys.iter().zip(texts.iter()))
+            .any(|(k, t)| *k == key && (key.len <= 8 || t.as_bytes() == text))
     }
 
     /// Membership of `text` lowercased, without allocating: the lowercase
@@ -311,25 +298,18 @@ mod tests {
     fn text_index_finds_first_positions_and_repeats() {
         let texts = ["b", "a", "long-text-1", "b", "", "long-text-0", "a"].map(Box::from);
         let at = |i| text_at(&texts, i);
-        let index = TextIndex::new(texts.len(), &at);
+        let (index, repeat) = TextIndex::new(texts.len(), &at);
         assert_eq!(index.find(b"b", &at), Some(0));
         assert_eq!(index.find(b"a", &at), Some(1));
         assert_eq!(index.find(b"long-text-0", &at), Some(5));
         assert_eq!(index.find(b"", &at), Some(4));
         assert_eq!(index.find(b"long-text-2", &at), None);
-        assert_eq!(index.first_repeat(&at), Some((3, 0)));
-        assert_eq!(TextIndex::new(2, &at).first_repeat(&at), None);
+        assert_eq!(repeat, Some((3, 0)));
+        assert_eq!(TextIndex::new(2, &at).1, None);
+        assert_eq!(TextIndex::new(0, &at).0.find(b"a", &at), None);
     }
 
     proptest! {
-        #[test]
-        fn heap_sort_sorts(mut items in proptest::collection::vec(0u8..20, 0..64)) {
-            let mut expected = items.clone();
-            expected.sort();
-            heap_sort(&mut items, &|a, b| a < b);
-            prop_assert_eq!(items, expected);
-        }
-
         #[test]
         fn contains_is_str_contains(text in "[aé\\x00b]{0,12}", needle in "[aé\\x00b]{0,4}") {
             prop_assert_eq!(contains(&text, &needle, false), text.contains(needle.as_str()));

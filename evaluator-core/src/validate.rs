@@ -56,9 +56,9 @@ pub(crate) fn check_datafile_header(datafile: &Datafile) -> Result<(), DatafileE
 /// Checks that keys `0..count` are non-empty and pairwise distinct; returns
 /// their index, or the position of the first offender and what is wrong with it.
 pub(crate) fn check_unique(count: usize, key: TextAt<'_>) -> Result<TextIndex, (usize, String)> {
-    let index = TextIndex::new(count, key);
+    let (index, repeat) = TextIndex::new(count, key);
     let empty = (0..count as u32).find(|&i| key(i).is_empty());
-    match (empty, index.first_repeat(key)) {
+    match (empty, repeat) {
         (Some(i), repeat) if repeat.is_none_or(|(then, _)| i < then) => {
             Err((i as usize, "must not be empty".into()))
         }
