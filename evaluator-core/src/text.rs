@@ -10,7 +10,8 @@ use crate::lowercase::lowercase;
 ///
 /// Measured on 2-byte and 18-byte values, half of the probes members: up to
 /// about 8 entries a scan of [`Key`]s is fastest (2–7 ns), above it the
-/// [`TextIndex`] (7–10 ns whatever the size; a binary search took 26–134 ns).
+/// [`TextIndex`] (9–16 ns at 16 and at 1,000 entries; a binary search took
+/// 26–134 ns, std's hash set 5–10 ns).
 #[derive(Debug)]
 pub(crate) struct ValueSet {
     texts: Box<[Box<str>]>,
