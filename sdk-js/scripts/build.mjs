@@ -1,22 +1,25 @@
 // npm run build: tsc type-checks, writes the .d.ts files to dist/ and the JS to
 // build/ (one module per source file: the unit tests of internal modules import
-// them there); esbuild then links that JS into a few ES modules in dist/, because
-// every module costs Node ~0.4 ms to import in a fresh process.
-//   dist/index.js, edge.js,   each entry's own code; its imports of another entry
-//   openfeature.js            stay imports of that file, all others point to
-//   dist/shared.js            the client and the engine: one module, so one
-//                             HalyardClient class and one WebAssembly instance per
-//                             realm whichever entries an application imports
-//   dist/engine.js            the engine alone (bench/ and the tests import it; the
-//                             package does not export it, so no application can
-//                             load it beside shared.js)
+// them there); esbuild then links that JS into one module per entry in dist/,
+// because every module costs Node ~0.4 ms to import in a fresh process.
+//   dist/index.js             the default entry, carrying the client and the engine
+//                             for every entry: one HalyardClient class and one
+//                             WebAssembly instance per realm whichever entries an
+//                             application imports. It also exports, beyond what
+//                             index.d.ts declares, the internal names the other
+//                             entries import (edge.js: initWasm).
+//   dist/edge.js,             each entry's own code, importing the rest from
+//   dist/openfeature.js       ./index.js
+//   dist/engine.js            the engine alone (bench/ and the tests import it; it is
+//                             neither exported nor published, so no application
+//                             loads it beside index.js)
 //   dist/wasm/evaluator_wasm_bg.wasm   (scripts/build-wasm.sh writes it to src/wasm/)
 // Modules that load the .wasm (new URL('./wasm/…', import.meta.url)) must stay at
 // the top of dist/. The output stays readable (no minification): applications'
 // bundlers minify.
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -24,9 +27,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 const js = join(root, 'build');
 const dist = join(root, 'dist');
-// The package's JavaScript `exports`, by module name: index, edge, openfeature.
+// The package's JavaScript `exports`, by module name: index, then edge and openfeature.
 const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const ENTRIES = Object.values(exports).flatMap((target) => (target.default ? [basename(target.default, '.js')] : []));
+const BASE = basename(exports['.'].default, '.js');
+const OTHERS = Object.values(exports).flatMap((target) => (target.default ? [basename(target.default, '.js')] : [])).filter((name) => name !== BASE);
 
 if (!existsSync(join(src, 'wasm/evaluator_wasm_bg.wasm'))) {
   console.error('src/wasm/ is missing: run scripts/build-wasm.sh from the repository root first');
@@ -48,24 +52,31 @@ const options = {
   // Browser bundlers and Deno resolve it at their end (an optional peer dependency).
   external: ['@openfeature/web-sdk'],
 };
-
-// The entries first, each with its own code only: the modules they import are
-// collected, to be linked into the shared module.
-const shared = new Set();
-const linkToShared = {
-  name: 'link-to-shared',
+const others = OTHERS.map((name) => join(js, `${name}.js`));
+/** A plugin that leaves every import of the package's own modules unbundled, as `rewrite(path)`. */
+const unbundled = (rewrite) => ({
+  name: 'unbundled',
   setup(b) {
-    b.onResolve({ filter: /^\.\.?\//, namespace: 'file' }, ({ path, importer }) => {
-      const file = resolve(dirname(importer), path);
-      const name = basename(file, '.js');
-      if (ENTRIES.includes(name)) return { path: `./${name}.js`, external: true };
-      shared.add(file);
-      return { path: './shared.js', external: true };
-    });
+    b.onResolve({ filter: /^\.\.?\//, namespace: 'file' }, ({ path }) => ({ path: rewrite(path), external: true }));
   },
-};
-await build({ ...options, entryPoints: ENTRIES.map((name) => join(js, `${name}.js`)), outdir: dist, plugins: [linkToShared] });
+});
 
-const reexports = [...shared].sort().map((file) => `export * from ${JSON.stringify(file)};`).join('\n');
-await build({ ...options, stdin: { contents: reexports, resolveDir: js, sourcefile: 'shared.js' }, outfile: join(dist, 'shared.js') });
+// What the other entries import from the package's modules: esbuild prints each
+// import as `import { a, b as c } from "./module.js";`.
+const imported = new Map();
+const probe = await build({ ...options, entryPoints: others, outdir: dist, write: false, plugins: [unbundled((path) => path)] });
+for (const { text } of probe.outputFiles) {
+  const imports = [...text.matchAll(/^import \{([^}]*)\} from "(\.[^"]*)";$/gm)];
+  if (imports.length !== (text.match(/ from "\./g)?.length ?? 0)) throw new Error(`unexpected import form in:\n${text}`);
+  for (const [, names, path] of imports) {
+    const set = imported.get(path) ?? imported.set(path, new Set()).get(path);
+    for (const name of names.split(',')) set.add(name.trim().split(' as ')[0]);
+  }
+}
+imported.delete(`./${BASE}.js`);
+const reexports = [...imported].map(([path, names]) => `export { ${[...names].sort().join(', ')} } from ${JSON.stringify(path)};`);
+const base = [`export * from "./${BASE}.js";`, ...reexports.sort()].join('\n');
+
+await build({ ...options, stdin: { contents: base, resolveDir: js, sourcefile: `${BASE}.js + the other entries' imports` }, outfile: join(dist, `${BASE}.js`) });
+await build({ ...options, entryPoints: others, outdir: dist, plugins: [unbundled(() => `./${BASE}.js`)] });
 await build({ ...options, entryPoints: [join(js, 'engine.js')], outfile: join(dist, 'engine.js') });
