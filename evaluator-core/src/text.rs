@@ -14,9 +14,8 @@ use crate::lowercase::lowercase;
 /// 26–134 ns, std's hash set 5–10 ns).
 #[derive(Debug)]
 pub(crate) struct ValueSet {
-    texts: Box<[Box<str>]>,
-    /// The [`Key`] of each text, for the scan.
-    keys: Box<[Key]>,
+    /// Each text with its [`Key`], for the scan.
+    entries: Box<[(Key, Box<str>)]>,
     index: TextIndex,
 }
 
@@ -123,10 +122,12 @@ fn hash(bytes: &[u8]) -> u64 {
 
 impl ValueSet {
     pub(crate) fn new(values: impl IntoIterator<Item = Box<str>>) -> Self {
-        let texts: Box<[Box<str>]> = values.into_iter().collect();
-        let keys = texts.iter().map(|t| Key::of(t.as_bytes())).collect();
-        let (index, _) = TextIndex::new(texts.len(), &|i| text_at(&texts, i));
-        ValueSet { texts, keys, index }
+        let entries: Box<[(Key, Box<str>)]> = values
+            .into_iter()
+            .map(|v| (Key::of(v.as_bytes()), v))
+            .collect();
+        let (index, _) = TextIndex::new(entries.len(), &|i| text_at(&entries, i));
+        ValueSet { entries, index }
     }
 
     #[inline]
@@ -136,12 +137,13 @@ impl ValueSet {
 
     #[inline]
     fn contains_bytes(&self, text: &[u8]) -> bool {
-        let texts = &self.texts;
-        if texts.len() > SCAN_MAX {
-            return self.index.find(text, &|i| text_at(texts, i)).is_some();
+        let entries = &self.entries;
+        if entries.len() > SCAN_MAX {
+            return self.index.find(text, &|i| text_at(entries, i)).is_some();
         }
         let key = Key::of(text);
-        (self.keys.iter().zip(texts.iter()))
+        entries
+            .iter()
             .any(|(k, t)| *k == key && (key.len <= 8 || t.as_bytes() == text))
     }
 
@@ -157,7 +159,10 @@ impl ValueSet {
         let mut len = 0;
         for c in lower(text) {
             let Some(room) = buffer.get_mut(len..len + c.len_utf8()) else {
-                return self.texts.iter().any(|v| is_lowered(text, v.as_bytes()));
+                return self
+                    .entries
+                    .iter()
+                    .any(|(_, v)| is_lowered(text, v.as_bytes()));
             };
             c.encode_utf8(room);
             len += c.len_utf8();
@@ -166,9 +171,9 @@ impl ValueSet {
     }
 }
 
-/// Text `i` of `texts` (empty past the end, which indexes never reach).
-fn text_at(texts: &[Box<str>], i: u32) -> &str {
-    field_at(texts, i, |t| t)
+/// Text `i` of a set's entries (empty past the end, which indexes never reach).
+fn text_at(entries: &[(Key, Box<str>)], i: u32) -> &str {
+    field_at(entries, i, |(_, t)| t)
 }
 
 /// `field` of `items[i]`; empty past the end, which indexes never reach.
@@ -288,7 +293,7 @@ mod tests {
         // A searched set, probed with short, non-ASCII and over-long text.
         let many: Vec<String> = (0..20).map(|i| format!("v{i}-å")).chain([long]).collect();
         let searched = ValueSet::new(many.iter().map(|v| v.as_str().into()));
-        assert!(searched.texts.len() > SCAN_MAX);
+        assert!(searched.entries.len() > SCAN_MAX);
         for value in &many {
             assert!(searched.contains(value) && searched.contains_lowered(&value.to_uppercase()));
             assert!(!searched.contains_lowered(&format!("{}X", value.to_uppercase())));
@@ -297,8 +302,8 @@ mod tests {
 
     #[test]
     fn text_index_finds_first_positions_and_repeats() {
-        let texts = ["b", "a", "long-text-1", "b", "", "long-text-0", "a"].map(Box::from);
-        let at = |i| text_at(&texts, i);
+        let texts = ["b", "a", "long-text-1", "b", "", "long-text-0", "a"];
+        let at = |i| field_at(&texts, i, |t| t);
         let (index, repeat) = TextIndex::new(texts.len(), &at);
         assert_eq!(index.find(b"b", &at), Some(0));
         assert_eq!(index.find(b"a", &at), Some(1));

@@ -144,8 +144,8 @@ fn parse_lenient(text: &str) -> Option<Parts<'_>> {
 /// numbers; missing ones are 0.
 fn parse(text: &str, min_parts: usize) -> Result<Parts<'_>, VersionError> {
     // The core holds no `-` or `+`, and the pre-release no `+`.
-    let (rest, build) = split(text, '+');
-    let (core, pre) = split(rest, '-');
+    let (rest, build) = split(text, b'+');
+    let (core, pre) = split(rest, b'-');
     check_identifiers(pre, "pre-release", true)?;
     check_identifiers(build, "build metadata", false)?;
     let mut numbers = [0; 3];
@@ -171,10 +171,11 @@ fn parse(text: &str, min_parts: usize) -> Result<Parts<'_>, VersionError> {
     })
 }
 
-/// `text` before and after the first `separator`, if there is one.
-fn split(text: &str, separator: char) -> (&str, Option<&str>) {
-    match text.split_once(separator) {
-        Some((before, after)) => (before, Some(after)),
+/// `text` before and after the first `separator` (ASCII), if there is one.
+/// A byte scan: versions are short, and `split_once` runs a searcher.
+fn split(text: &str, separator: u8) -> (&str, Option<&str>) {
+    match text.bytes().position(|b| b == separator) {
+        Some(at) => (text.get(..at).unwrap_or(text), text.get(at + 1..)),
         None => (text, None),
     }
 }
