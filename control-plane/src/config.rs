@@ -13,7 +13,8 @@ use std::path::PathBuf;
 #[command(
     name = "halyard",
     version,
-    after_help = "Log filtering follows RUST_LOG (default: info)."
+    after_help = "Log filtering follows RUST_LOG (default: info). /playground serves the SDK \
+                  package in HALYARD_SDK_DIR (default: the sdk-js directory of this checkout)."
 )]
 pub struct Config {
     /// Database URL: postgres://user:password@host:5432/db or sqlite://path/to/file.db
