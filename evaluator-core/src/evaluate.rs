@@ -297,19 +297,18 @@ impl CompiledDatafile {
         if !in_audiences {
             return None;
         }
-        reader.read(rule.hash_attr)?;
-        // A full allocation or a single slice needs no hash: the answer is the same.
-        if rule.allocation < BUCKET_COUNT
-            && bucket_of(rule.traffic_salt, reader.value_hash(rule.hash_attr)?) >= rule.allocation
-        {
+        let partial = rule.allocation < BUCKET_COUNT;
+        // A full allocation of a single slice needs no hash, only the attribute.
+        if let ([only], false) = (&*rule.slices, partial) {
+            return reader.read(rule.hash_attr).map(|_| only.variation);
+        }
+        let hash = reader.value_hash(rule.hash_attr)?;
+        if partial && bucket_of(rule.traffic_salt, hash) >= rule.allocation {
             return None;
         }
         match &*rule.slices {
             [only] => Some(only.variation),
-            slices => pick_variation(
-                slices,
-                bucket_of(rule.variation_salt, reader.value_hash(rule.hash_attr)?),
-            ),
+            slices => pick_variation(slices, bucket_of(rule.variation_salt, hash)),
         }
     }
 

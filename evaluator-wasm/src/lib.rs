@@ -1,9 +1,8 @@
 //! wasm-bindgen binding over evaluator-core: one [`Evaluator`] per datafile.
 //!
 //! The hot path crosses with numbers only: JS writes the context into slots in
-//! linear memory (`slots.rs`), then evaluates flags by index (committing the
-//! new context on the first call after a change) and gets one packed i32 per
-//! flag (`packed.rs`).
+//! linear memory (`slots.rs`), then evaluates flags by index and gets one
+//! packed i32 per flag (`packed.rs`).
 //! JSON (loading, metadata) goes through the core's small reader and writer
 //! (`evaluator_core::json`), never through serde, which would be most of the
 //! module's size. There is no JSON-context entry point: JS evaluates through
@@ -89,13 +88,10 @@ impl Evaluator {
         self.slots.reserve(len as usize);
     }
 
-    /// Evaluates flag `index` at `now` (epoch ms): the packed result, or -1
-    /// with the wide form in the `wide` buffer. After JS wrote a new context,
-    /// `commit` is the length of its text (one call per evaluation, not two);
-    /// -1 otherwise.
+    /// Evaluates flag `index` at `now` (epoch ms) for the context in the
+    /// slots: the packed result, or -1 with the wide form in the `wide` buffer.
     #[wasm_bindgen(js_name = evaluateIndex)]
-    pub fn evaluate_index(&mut self, index: u32, now: f64, commit: i32) -> i32 {
-        self.commit(commit);
+    pub fn evaluate_index(&mut self, index: u32, now: f64) -> i32 {
         let evaluation = self
             .compiled
             .evaluate_index(index as usize, &self.slots, now as i64);
@@ -106,10 +102,9 @@ impl Evaluator {
     }
 
     /// Evaluates every flag into the `results` buffer, in datafile order
-    /// (-1 where `evaluateIndex` gives the wide form); `commit` as there.
+    /// (-1 where `evaluateIndex` gives the wide form).
     #[wasm_bindgen(js_name = evaluateAllInto)]
-    pub fn evaluate_all_into(&mut self, now: f64, commit: i32) {
-        self.commit(commit);
+    pub fn evaluate_all_into(&mut self, now: f64) {
         let results = &mut self.results;
         self.compiled
             .evaluate_all_with(&self.slots, now as i64, |index, evaluation| {
@@ -121,12 +116,6 @@ impl Evaluator {
 }
 
 impl Evaluator {
-    fn commit(&mut self, text_len: i32) {
-        if let Ok(len) = usize::try_from(text_len) {
-            self.slots.commit(len);
-        }
-    }
-
     /// Compiles `json`; the error is the datafile error's display.
     pub fn from_json(json: &str) -> Result<Self, String> {
         let compiled = CompiledDatafile::from_json(json).map_err(|e| e.to_string())?;
@@ -199,14 +188,13 @@ mod tests {
       "audiences": [{ "id": "nordic", "conditions": { "attribute": "country", "op": "in", "values": ["NO", "SE"] } }]
     }"#;
 
-    /// Writes `ctx` into the slots the way the JS engine does, and commits it.
+    /// Writes `ctx` into the slots the way the JS engine does.
     fn write_context(evaluator: &mut Evaluator, ctx: &Context) {
         let names = evaluator.compiled.attribute_names().to_vec();
         let mut at = 0;
         for (id, name) in names.iter().enumerate() {
             at = evaluator.slots.write(id, ctx.get(0, name), at);
         }
-        evaluator.commit(at as i32);
     }
 
     #[test]
@@ -221,9 +209,9 @@ mod tests {
             .unwrap();
             write_context(&mut evaluator, &ctx);
             let expected = pack(&evaluator.compiled.evaluate("geo", &ctx, 0));
-            let packed = evaluator.evaluate_index(0, 0.0, -1);
+            let packed = evaluator.evaluate_index(0, 0.0);
             assert_eq!(Ok(packed), expected, "{ctx:?}");
-            evaluator.evaluate_all_into(0.0, -1);
+            evaluator.evaluate_all_into(0.0);
             assert_eq!(evaluator.results[0], packed);
         }
     }

@@ -1,8 +1,9 @@
 //! The context in linear memory: one slot per attribute the datafile reads,
 //! indexed by [`AttrId`]. JS writes the slots in place (no call, no serde):
 //! a kind and a number per slot, and the UTF-8 text of every string slot back
-//! to back in `bytes`. [`Slots::commit`] validates that text once per context
-//! change; evaluation then reads the slots by id.
+//! to back in `bytes`. Evaluation reads the slots by id, validating a string
+//! slot's few bytes as it reads them: nothing to do when the context changes
+//! (a copy and validation of the whole text at each change cost more, ~20 ns).
 
 use evaluator_core::{AttrId, AttrValue, Attributes};
 
@@ -14,18 +15,16 @@ const BOOLEAN: u8 = 3;
 /// Initial size of the UTF-8 area; JS asks for more through `reserve`.
 const INITIAL_TEXT_BYTES: usize = 1024;
 
-/// The slots JS writes, and the committed text evaluation reads.
+/// The slots JS writes and evaluation reads.
 pub struct Slots {
     /// Per slot: 0 missing, 1 string, 2 number, 3 boolean.
     kinds: Vec<u8>,
-    /// Per slot: start and length of its text in `bytes` (and in `text`).
+    /// Per slot: start and length of its text in `bytes`.
     spans: Vec<u32>,
     /// Per slot: the number, or 0 / 1 for a boolean.
     numbers: Vec<f64>,
     /// UTF-8 text of the string slots, as JS writes it.
     bytes: Vec<u8>,
-    /// The committed copy of `bytes`, known to be UTF-8.
-    text: String,
 }
 
 impl Slots {
@@ -36,7 +35,6 @@ impl Slots {
             spans: vec![0; count * 2],
             numbers: vec![0.0; count],
             bytes: vec![0; INITIAL_TEXT_BYTES],
-            text: String::with_capacity(INITIAL_TEXT_BYTES),
         }
     }
 
@@ -56,17 +54,6 @@ impl Slots {
     pub fn reserve(&mut self, len: usize) {
         if len > self.bytes.len() {
             self.bytes.resize(len, 0);
-        }
-    }
-
-    /// Takes the first `len` bytes JS wrote as the context's text: one
-    /// validation and one copy for all string slots. Text that is not UTF-8
-    /// (or out of bounds) leaves every string slot missing, so nothing JS
-    /// writes can make evaluation fail.
-    pub fn commit(&mut self, len: usize) {
-        self.text.clear();
-        if let Some(Ok(text)) = self.bytes.get(..len).map(std::str::from_utf8) {
-            self.text.push_str(text);
         }
     }
 
@@ -97,6 +84,8 @@ impl Slots {
     }
 }
 
+/// A string slot whose span is out of bounds or whose text is not UTF-8 is
+/// missing, so nothing JS writes can make evaluation fail.
 impl Attributes for Slots {
     fn get(&self, id: AttrId, _name: &str) -> Option<AttrValue<'_>> {
         let id = usize::from(id);
@@ -104,9 +93,8 @@ impl Attributes for Slots {
             STRING => {
                 let start = *self.spans.get(2 * id)? as usize;
                 let len = *self.spans.get(2 * id + 1)? as usize;
-                self.text
-                    .get(start..start.checked_add(len)?)
-                    .map(AttrValue::Str)
+                let bytes = self.bytes.get(start..start.checked_add(len)?)?;
+                std::str::from_utf8(bytes).ok().map(AttrValue::Str)
             }
             NUMBER => self.numbers.get(id).map(|n| AttrValue::Num(*n)),
             BOOLEAN => self.numbers.get(id).map(|n| AttrValue::Bool(*n != 0.0)),
@@ -125,14 +113,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_what_was_written_and_committed() {
+    fn reads_what_was_written() {
         let mut slots = Slots::new(4);
         slots.write(0, Some(AttrValue::Str("NO")), 0);
         slots.write(1, Some(AttrValue::Num(2.5)), 0);
         slots.write(2, Some(AttrValue::Bool(true)), 0);
         slots.write(3, Some(AttrValue::Str("ünï")), 2);
-        assert_eq!(slots.get(0, ""), None, "text not committed yet");
-        slots.commit(2 + "ünï".len());
         assert_eq!(slots.get(0, ""), Some(AttrValue::Str("NO")));
         assert_eq!(slots.get(1, ""), Some(AttrValue::Num(2.5)));
         assert_eq!(slots.get(2, ""), Some(AttrValue::Bool(true)));
@@ -145,24 +131,20 @@ mod tests {
 
     #[test]
     fn bad_spans_and_bad_text_are_missing() {
-        let mut slots = Slots::new(2);
+        let mut slots = Slots::new(3);
         slots.write(0, Some(AttrValue::Str("ok")), 0);
         slots.write(1, Some(AttrValue::Str("é")), 2);
-        slots.commit(4);
+        slots.write(2, Some(AttrValue::Str("fine")), 4);
         slots.spans[1] = u32::MAX;
         slots.spans[2] = 3; // inside "é"
         assert_eq!(slots.get(0, ""), None);
         assert_eq!(slots.get(1, ""), None);
         slots.write(0, Some(AttrValue::Str("ok")), 0);
-        slots.bytes[3] = 0xff;
-        slots.commit(4);
-        assert_eq!(
-            slots.get(0, ""),
-            None,
-            "text that is not UTF-8 is dropped whole"
-        );
-        slots.commit(INITIAL_TEXT_BYTES + 1);
-        assert_eq!(slots.get(0, ""), None);
+        slots.bytes[1] = 0xff;
+        assert_eq!(slots.get(0, ""), None, "text that is not UTF-8");
+        assert_eq!(slots.get(2, ""), Some(AttrValue::Str("fine")));
+        slots.spans[4] = INITIAL_TEXT_BYTES as u32;
+        assert_eq!(slots.get(2, ""), None, "past the text area");
     }
 
     #[test]
@@ -171,7 +153,6 @@ mod tests {
         slots.write(0, Some(AttrValue::Str("kept")), 0);
         slots.reserve(INITIAL_TEXT_BYTES * 4);
         assert_eq!(slots.layout()[4] as usize, INITIAL_TEXT_BYTES * 4);
-        slots.commit(4);
         assert_eq!(slots.get(0, ""), Some(AttrValue::Str("kept")));
     }
 }

@@ -109,8 +109,6 @@ interface SlotsOwner {
 export class ContextSlots {
   /** Bumped whenever the written context changes: results of older generations are stale. */
   generation = 1;
-  /** Length of the text written since the last evaluation, -1 when none: the next call commits it. */
-  pendingText = -1;
   /** Whether the last context was malformed (evaluations answer INVALID_CONTEXT). */
   invalid = false;
 
@@ -162,9 +160,7 @@ export class ContextSlots {
         at = typeof value === 'string' ? this.writeText(i, value, at) : this.writeScalar(i, value, at);
         this.textEnds[i] = at;
       }
-      if (at < 0) return;
-      this.pendingText = at;
-      this.generation++;
+      if (at >= 0) this.generation++;
     } catch {
       this.invalid = true;
       this.written.fill(INVALID);

@@ -266,10 +266,7 @@ export class Engine {
   }
 
   private call(i: number, now: number): number {
-    const slots = this.slots;
-    const r = this.ev.evaluateIndex(i, now, slots.pendingText);
-    slots.pendingText = -1;
-    return r;
+    return this.ev.evaluateIndex(i, now);
   }
 
   /** Evaluates every flag into the results buffer; false when the context is invalid or the module failed. */
@@ -279,11 +276,10 @@ export class Engine {
     const generation = slots.generation;
     if (this.allAt === generation && !this.anyClock) return true;
     try {
-      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0, slots.pendingText);
+      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0);
     } catch {
       return false;
     }
-    slots.pendingText = -1;
     this.allAt = generation;
     return true;
   }
