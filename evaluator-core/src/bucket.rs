@@ -54,10 +54,15 @@ pub(crate) fn bucket_of(salt_hash: u64, value_hash: u64) -> u32 {
 /// Maps a 64-bit hash onto `0..BUCKET_COUNT` by multiply-shift: each bucket
 /// receives either ⌊2^64/100000⌋ or ⌈2^64/100000⌉ hash values, so no bucket is
 /// favoured the way `hash % 100000` favours low buckets.
+///
+/// Computed as BUCKETING.md §2's exact 32-bit split of `(hash × 100000) >> 64`:
+/// WebAssembly has no 64×64→128 multiply, and u128 costs a `__multi3` call.
 #[inline]
 fn scale(hash: u64) -> u32 {
-    // The result is below BUCKET_COUNT, so it always fits.
-    ((u128::from(hash) * u128::from(BUCKET_COUNT)) >> 64) as u32
+    let count = u64::from(BUCKET_COUNT);
+    let (hi, lo) = (hash >> 32, hash & 0xFFFF_FFFF);
+    // Below 2^49 before the shift and below BUCKET_COUNT after it: no overflow, always fits.
+    ((hi * count + ((lo * count) >> 32)) >> 32) as u32
 }
 
 /// The bucket (`0..100_000`) of a hash-attribute value `value` (already in
@@ -206,7 +211,7 @@ mod tests {
         assert_eq!(scale(7_923_465_634_705_695_819), 42_953);
     }
 
-    // The 32-bit formula of BUCKETING.md §2 for languages without u128.
+    // `scale` is the 32-bit formula of BUCKETING.md §2; the 128-bit one must agree.
     #[test]
     fn split_formula_matches() {
         for hash_value in [
@@ -216,10 +221,12 @@ mod tests {
             0x6DF5_CE03_B2A5_E44B,
             1 << 32,
             (1 << 32) - 1,
-        ] {
-            let (hi, lo) = (hash_value >> 32, hash_value & 0xFFFF_FFFF);
-            let split = (hi * 100_000 + ((lo * 100_000) >> 32)) >> 32;
-            assert_eq!(split as u32, scale(hash_value), "{hash_value:#x}");
+        ]
+        .into_iter()
+        .chain((0u64..10_000).map(|i| hash(&i.to_le_bytes(), 0)))
+        {
+            let wide = (u128::from(hash_value) * 100_000) >> 64;
+            assert_eq!(wide as u32, scale(hash_value), "{hash_value:#x}");
         }
     }
 
