@@ -22,13 +22,13 @@ pub fn hash(bytes: &[u8], seed: u64) -> u64 {
             seed,
             seed.wrapping_sub(P1),
         ];
-        let mut stripes = bytes.chunks_exact(32);
-        for stripe in &mut stripes {
-            for (acc, lane) in acc.iter_mut().zip(stripe.chunks_exact(8)) {
-                *acc = round(*acc, read_u64(lane));
+        let (stripes, rest) = bytes.as_chunks::<32>();
+        for stripe in stripes {
+            for (acc, lane) in acc.iter_mut().zip(stripe.as_chunks::<8>().0) {
+                *acc = round(*acc, u64::from_le_bytes(*lane));
             }
         }
-        tail = stripes.remainder();
+        tail = rest;
         let [v1, v2, v3, v4] = acc;
         let h = v1
             .rotate_left(1)
@@ -41,11 +41,12 @@ pub fn hash(bytes: &[u8], seed: u64) -> u64 {
     };
     h = h.wrapping_add(bytes.len() as u64);
 
-    let mut words = tail.chunks_exact(8);
-    for word in &mut words {
-        h = mix_u64(h, read_u64(word));
+    // Fixed-size chunks: no length checks or copies per word.
+    let (words, rest) = tail.as_chunks::<8>();
+    for word in words {
+        h = mix_u64(h, u64::from_le_bytes(*word));
     }
-    tail = words.remainder();
+    tail = rest;
     if let Some((word, rest)) = tail.split_first_chunk::<4>() {
         h ^= u64::from(u32::from_le_bytes(*word)).wrapping_mul(P1);
         h = h.rotate_left(23).wrapping_mul(P2).wrapping_add(P3);
@@ -94,13 +95,6 @@ fn avalanche(mut h: u64) -> u64 {
     h ^= h >> 29;
     h = h.wrapping_mul(P3);
     h ^ (h >> 32)
-}
-
-#[inline]
-fn read_u64(bytes: &[u8]) -> u64 {
-    let mut lane = [0u8; 8];
-    lane.copy_from_slice(bytes);
-    u64::from_le_bytes(lane)
 }
 
 #[cfg(test)]
