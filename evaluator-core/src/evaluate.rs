@@ -132,17 +132,50 @@ impl<'a> Evaluation<'a> {
         }
     }
 
-    fn serve(flag: &'a Flag, variation: u32, reason: Reason) -> Self {
-        let served = flag.variations.get(variation as usize);
+    /// The full result of `outcome`, an evaluation of `flag`.
+    fn resolve(flag: &'a Flag, outcome: Outcome) -> Self {
+        let served = flag.variations.get(outcome.variation as usize);
         Evaluation {
             flag_key: &flag.key,
             value: served.map(|v| &v.value),
             variation: served.map(|v| v.key.as_str()),
-            variation_index: Some(variation),
-            reason,
-            rule_id: None,
-            rule_index: None,
+            variation_index: Some(outcome.variation),
+            reason: outcome.reason,
+            rule_id: outcome
+                .rule_index
+                .and_then(|r| flag.rules.get(r as usize))
+                .map(|r| r.id.as_str()),
+            rule_index: outcome.rule_index,
             error_code: None,
+            version_sufficient: outcome.version_sufficient,
+            date_reached: outcome.date_reached,
+        }
+    }
+}
+
+/// The compact result of evaluating a flag that exists: positions instead of
+/// borrowed keys and values, so bindings can encode it without reading the
+/// datafile. [`Evaluation`] is built from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// Position of the served variation in the flag's `variations`.
+    pub variation: u32,
+    /// Why this variation (never `ERROR`).
+    pub reason: Reason,
+    /// Position of the matching rule in the flag's `rules`.
+    pub rule_index: Option<u32>,
+    /// As [`Evaluation::version_sufficient`].
+    pub version_sufficient: Option<bool>,
+    /// As [`Evaluation::date_reached`].
+    pub date_reached: Option<bool>,
+}
+
+impl Outcome {
+    fn serve(variation: u32, reason: Reason) -> Self {
+        Outcome {
+            variation,
+            reason,
+            rule_index: None,
             version_sufficient: None,
             date_reached: None,
         }
@@ -195,10 +228,22 @@ impl CompiledDatafile {
     ) -> Evaluation<'_> {
         match (self.datafile.flags.get(index), self.flags.get(index)) {
             (Some(flag), Some(compiled)) => {
-                self.evaluate_flag(flag, compiled, &Reader::new(ctx, &self.attributes), now_ms)
+                let reader = Reader::new(ctx, &self.attributes);
+                Evaluation::resolve(flag, self.evaluate_flag(compiled, &reader, now_ms))
             }
             _ => Evaluation::error("", ErrorCode::FlagNotFound),
         }
+    }
+
+    /// The [`Outcome`] of the flag at position `index`; `None` when out of range.
+    pub fn evaluate_index_outcome<C: Attributes + ?Sized>(
+        &self,
+        index: usize,
+        ctx: &C,
+        now_ms: i64,
+    ) -> Option<Outcome> {
+        let compiled = self.flags.get(index)?;
+        Some(self.evaluate_flag(compiled, &Reader::new(ctx, &self.attributes), now_ms))
     }
 
     /// Evaluates every flag, in datafile order.
@@ -222,32 +267,46 @@ impl CompiledDatafile {
         now_ms: i64,
         mut each: impl FnMut(usize, &Evaluation<'a>),
     ) {
+        let flags = &self.datafile.flags;
+        self.evaluate_all_outcomes(ctx, now_ms, |index, outcome| {
+            if let Some(flag) = flags.get(index) {
+                each(index, &Evaluation::resolve(flag, outcome));
+            }
+        });
+    }
+
+    /// Like [`evaluate_all_with`](Self::evaluate_all_with), with each flag's
+    /// [`Outcome`] (nothing is looked up in the datafile).
+    pub fn evaluate_all_outcomes<C: Attributes + ?Sized>(
+        &self,
+        ctx: &C,
+        now_ms: i64,
+        mut each: impl FnMut(usize, Outcome),
+    ) {
         let reader = Reader::new(ctx, &self.attributes);
-        let flags = self.datafile.flags.iter().zip(&self.flags);
-        for (index, (flag, compiled)) in flags.enumerate() {
-            each(index, &self.evaluate_flag(flag, compiled, &reader, now_ms));
+        for (index, compiled) in self.flags.iter().enumerate() {
+            each(index, self.evaluate_flag(compiled, &reader, now_ms));
         }
     }
 
-    fn evaluate_flag<'a, C: Attributes + ?Sized>(
-        &'a self,
-        flag: &'a Flag,
+    fn evaluate_flag<C: Attributes + ?Sized>(
+        &self,
         compiled: &CompiledFlag,
         reader: &Reader<'_, C>,
         now_ms: i64,
-    ) -> Evaluation<'a> {
+    ) -> Outcome {
         if !compiled.serving {
-            return Evaluation::serve(flag, compiled.off, Reason::Disabled);
+            return Outcome::serve(compiled.off, Reason::Disabled);
         }
         if compiled.scheduled_enable_at.is_some_and(|at| now_ms < at) {
-            return Evaluation::serve(flag, compiled.off, Reason::Scheduled);
+            return Outcome::serve(compiled.off, Reason::Scheduled);
         }
         if let Some(hit) = compiled
             .overrides
             .iter()
             .find(|o| is_listed(reader, o.attr, &o.values))
         {
-            return Evaluation::serve(flag, hit.variation, Reason::Override);
+            return Outcome::serve(hit.variation, Reason::Override);
         }
 
         let date_reached = compiled.activation_date.map(|at| now_ms >= at);
@@ -257,30 +316,28 @@ impl CompiledDatafile {
                 .is_some_and(|v| compare(v, min).is_ge())
         });
         let mut result = if date_reached == Some(false) || version_sufficient == Some(false) {
-            Evaluation::serve(flag, compiled.off, Reason::RolloutCondition)
+            Outcome::serve(compiled.off, Reason::RolloutCondition)
         } else {
-            self.evaluate_rules(flag, compiled, reader)
+            self.evaluate_rules(compiled, reader)
         };
         result.version_sufficient = version_sufficient;
         result.date_reached = date_reached;
         result
     }
 
-    fn evaluate_rules<'a, C: Attributes + ?Sized>(
-        &'a self,
-        flag: &'a Flag,
+    fn evaluate_rules<C: Attributes + ?Sized>(
+        &self,
         compiled: &CompiledFlag,
         reader: &Reader<'_, C>,
-    ) -> Evaluation<'a> {
+    ) -> Outcome {
         for rule in compiled.rules.iter() {
             if let Some(variation) = self.match_rule(rule, reader) {
-                let mut result = Evaluation::serve(flag, variation, rule.reason);
-                result.rule_id = flag.rules.get(rule.index as usize).map(|r| r.id.as_str());
+                let mut result = Outcome::serve(variation, rule.reason);
                 result.rule_index = Some(rule.index);
                 return result;
             }
         }
-        Evaluation::serve(flag, compiled.default, Reason::Default)
+        Outcome::serve(compiled.default, Reason::Default)
     }
 
     /// The variation `rule` serves to the context, or `None` when it does not apply.

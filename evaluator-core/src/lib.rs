@@ -46,7 +46,7 @@ pub use condition::MAX_CONDITION_DEPTH;
 pub use context::{AttrId, AttrValue, Attributes, Context};
 pub use datafile::*;
 pub use error::DatafileError;
-pub use evaluate::{ErrorCode, Evaluation, Reason};
+pub use evaluate::{ErrorCode, Evaluation, Outcome, Reason};
 pub use time::parse_rfc3339_ms;
 pub use validate::SPLIT_SUM_TOLERANCE;
 pub use version::{parse_lenient_semver, parse_strict_semver, Version, VersionError};

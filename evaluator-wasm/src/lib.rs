@@ -13,7 +13,7 @@ mod slots;
 
 use evaluator_core::json::{write_integer, write_string, write_value};
 use evaluator_core::{CompiledDatafile, Flag, FlagType};
-use packed::{pack, ERROR_CODES, REASONS};
+use packed::{pack, ERROR_CODES, NOT_FOUND, REASONS};
 use slots::{address, Slots};
 use wasm_bindgen::prelude::*;
 
@@ -92,13 +92,17 @@ impl Evaluator {
     /// slots: the packed result, or -1 with the wide form in the `wide` buffer.
     #[wasm_bindgen(js_name = evaluateIndex)]
     pub fn evaluate_index(&mut self, index: u32, now: f64) -> i32 {
-        let evaluation = self
+        let outcome = self
             .compiled
-            .evaluate_index(index as usize, &self.slots, now as i64);
-        pack(&evaluation).unwrap_or_else(|wide| {
-            self.wide.copy_from_slice(&wide);
-            -1
-        })
+            .evaluate_index_outcome(index as usize, &self.slots, now as i64);
+        match outcome.map(|o| pack(&o)) {
+            None => NOT_FOUND,
+            Some(Ok(packed)) => packed,
+            Some(Err(wide)) => {
+                self.wide.copy_from_slice(&wide);
+                -1
+            }
+        }
     }
 
     /// Evaluates every flag into the `results` buffer, in datafile order
@@ -107,9 +111,9 @@ impl Evaluator {
     pub fn evaluate_all_into(&mut self, now: f64) {
         let results = &mut self.results;
         self.compiled
-            .evaluate_all_with(&self.slots, now as i64, |index, evaluation| {
+            .evaluate_all_outcomes(&self.slots, now as i64, |index, outcome| {
                 if let Some(result) = results.get_mut(index) {
-                    *result = pack(evaluation).unwrap_or(-1);
+                    *result = pack(&outcome).unwrap_or(-1);
                 }
             });
     }
@@ -172,7 +176,7 @@ fn write_flag_metadata(out: &mut String, flag: &Flag) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use evaluator_core::{Attributes, Context};
+    use evaluator_core::{Attributes, Context, ErrorCode, Evaluation, Reason};
     use serde_json::json;
 
     const DATAFILE: &str = r#"{
@@ -197,6 +201,44 @@ mod tests {
         }
     }
 
+    type Fields = (
+        Reason,
+        Option<ErrorCode>,
+        [Option<bool>; 2],
+        [Option<u32>; 2],
+    );
+
+    /// The fields of `e` a packed result carries.
+    fn fields(e: &Evaluation<'_>) -> Fields {
+        let tristates = [e.version_sufficient, e.date_reached];
+        (
+            e.reason,
+            e.error_code,
+            tristates,
+            [e.variation_index, e.rule_index],
+        )
+    }
+
+    /// Decodes a packed result the way the JS engine does.
+    fn unpack(p: i32) -> Fields {
+        let tristate = |bits: i32| [None, Some(false), Some(true)][bits as usize & 3];
+        let index = |bits: i32| u32::try_from((bits & 0x3ff) - 1).ok();
+        let error = usize::try_from((p >> 4 & 7) - 1).ok();
+        (
+            REASONS[p as usize & 15],
+            error.map(|e| ERROR_CODES[e]),
+            [tristate(p >> 7), tristate(p >> 9)],
+            [index(p >> 11), index(p >> 21)],
+        )
+    }
+
+    #[test]
+    fn unknown_indexes_are_not_found() {
+        let mut evaluator = Evaluator::from_json(DATAFILE).unwrap();
+        let expected = fields(&evaluator.compiled.evaluate_index(7, &Context::default(), 0));
+        assert_eq!(unpack(evaluator.evaluate_index(7, 0.0)), expected);
+    }
+
     #[test]
     fn slots_evaluate_like_the_json_context() {
         let mut evaluator = Evaluator::from_json(DATAFILE).unwrap();
@@ -208,9 +250,9 @@ mod tests {
             }))
             .unwrap();
             write_context(&mut evaluator, &ctx);
-            let expected = pack(&evaluator.compiled.evaluate("geo", &ctx, 0));
+            let expected = fields(&evaluator.compiled.evaluate("geo", &ctx, 0));
             let packed = evaluator.evaluate_index(0, 0.0);
-            assert_eq!(Ok(packed), expected, "{ctx:?}");
+            assert_eq!(unpack(packed), expected, "{ctx:?}");
             evaluator.evaluate_all_into(0.0);
             assert_eq!(evaluator.results[0], packed);
         }
