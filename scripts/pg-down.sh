@@ -18,7 +18,7 @@ if [ -f "$DIR/cluster" ]; then
 fi
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 RUN=()
-[ "$(id -u)" = 0 ] && RUN=(runuser -u postgres --)
+[ "$(id -u)" = 0 ] && RUN=(env --chdir=/ runuser -u postgres --)
 if [ -f "$CLUSTER/data/postmaster.pid" ]; then
   "${RUN[@]}" "$PGBIN/pg_ctl" -D "$CLUSTER/data" -m immediate -w stop >/dev/null || true
 fi

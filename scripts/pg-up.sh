@@ -32,7 +32,8 @@ if [ "$(id -u)" = 0 ]; then
   CLUSTER=$(mktemp -d "/tmp/halyard-pg-$PORT.XXXXXX")
   echo "$CLUSTER" >"$DIR/cluster"
   chown postgres:postgres "$CLUSTER"
-  RUN=(runuser -u postgres --)
+  # From /: the postgres user may not enter the caller's directory (a mode-700 mktemp clone).
+  RUN=(env --chdir=/ runuser -u postgres --)
 fi
 "${RUN[@]}" "$PGBIN/initdb" -D "$CLUSTER/data" -A trust -U postgres --no-sync -E UTF8 --locale=C.UTF-8 \
   >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log" >&2; exit 1; }
