@@ -161,16 +161,25 @@ impl AttributeTable {
     }
 }
 
+/// No [`AttrId`]: one more than the largest.
+const NO_ID: u32 = 1 << AttrId::BITS;
+
 /// Reads a context's attributes by id, applying the `userId` fallback.
 ///
 /// One reader serves one evaluation call (one flag or all of them). It keeps
-/// what is dear to recompute: the hash of the last hash attribute, the parsed
-/// `appVersion` and audience memberships. Attribute values themselves are read
-/// again each time: remembering them cost more to set up per call (8 slots,
-/// ~35 ns in WebAssembly) than a slot read costs.
+/// what is dear to recompute: the last value read, the hash of the last hash
+/// attribute, the parsed `appVersion` and audience memberships. Only one value
+/// is kept: remembering all of them cost more to set up per call (8 slots,
+/// ~35 ns in WebAssembly) than it saved.
 pub(crate) struct Reader<'a, C: ?Sized> {
     ctx: &'a C,
     table: &'a AttributeTable,
+    /// The last value the context gave, by id: evaluate-all reads the same
+    /// attribute (`country`, `key`) for flag after flag, and the WebAssembly
+    /// slots validate a string's UTF-8 at every read.
+    /// (Two cells: a compare of the id alone, and nothing to copy on a miss.)
+    last_id: Cell<u32>,
+    last: Cell<AttrValue<'a>>,
     /// `appVersion` parsed once per reader: evaluate-all checks it per flag.
     app_version: OnceCell<Option<Version>>,
     /// The id and `value_hash` of the last attribute hashed: the rules of
@@ -187,6 +196,8 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
         Reader {
             ctx,
             table,
+            last_id: Cell::new(NO_ID),
+            last: Cell::new(AttrValue::Bool(false)),
             app_version: OnceCell::new(),
             hashed: Cell::new(None),
             audiences_decided: Cell::new(0),
@@ -205,14 +216,24 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
             .as_ref()
     }
 
-    /// The value of attribute `id`, or `None` when missing.
-    #[inline]
-    pub(crate) fn read(&self, id: AttrId) -> Option<AttrValue<'a>> {
-        let name = self.table.names.get(usize::from(id))?;
-        let value = self.ctx.get(id, name);
-        match self.table.user_id_fallback {
-            Some((user_id, key)) if value.is_none() && id == user_id => self.ctx.get(key, "key"),
-            _ => value,
+    /// The value of attribute `id`, or `None` when missing. The context is
+    /// asked only when `id` is not the last id it answered; missing values are
+    /// not kept, so a missing `userId` keeps `key`, read instead, as the last.
+    pub(crate) fn read(&self, mut id: AttrId) -> Option<AttrValue<'a>> {
+        loop {
+            if self.last_id.get() == u32::from(id) {
+                return Some(self.last.get());
+            }
+            let name = self.table.names.get(usize::from(id))?;
+            if let Some(value) = self.ctx.get(id, name) {
+                self.last_id.set(u32::from(id));
+                self.last.set(value);
+                return Some(value);
+            }
+            match self.table.user_id_fallback {
+                Some((user_id, key)) if id == user_id => id = key,
+                _ => return None,
+            }
         }
     }
 
@@ -232,6 +253,12 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
             self.audiences_joined.set(self.audiences_joined.get() | bit);
         }
         joined
+    }
+
+    /// Whether attribute `id` is present; known without reading when it was hashed.
+    #[inline]
+    pub(crate) fn has(&self, id: AttrId) -> bool {
+        matches!(self.hashed.get(), Some((hashed, _)) if hashed == id) || self.read(id).is_some()
     }
 
     /// `value_hash` (BUCKETING.md §2) of attribute `id`'s text; `None` when missing.
@@ -360,6 +387,34 @@ mod tests {
             serde_json::from_str(r#"{ "attributes": { "id": 123456789012345680000 } }"#).unwrap();
         let text = ctx.get(0, "id").unwrap().to_text();
         assert_eq!(text.as_str(), "123456789012345680000");
+    }
+
+    // The reader keeps the last value read: every read, in any order, must
+    // still give what the context holds (and `userId` must fall back to `key`).
+    #[test]
+    fn reader_reads_what_the_context_holds_in_any_order() {
+        let mut interner = Interner::default();
+        let names = ["country", "userId", "plan", "absent", "key"];
+        let ids = names.map(|name| interner.intern(name));
+        let table = interner.finish().unwrap();
+        let ctx = Context::with_key("u1")
+            .with_attribute("country", "NO")
+            .with_attribute("plan", 3);
+        let reader = Reader::new(&ctx, &table);
+        let expected = |i: usize| match names[i] {
+            "userId" => ctx.get(0, "key"),
+            name => ctx.get(0, name),
+        };
+        for round in 0..3 {
+            for step in 0..names.len() * 2 {
+                let i = (step * (round + 1) + step / 3) % names.len();
+                assert_eq!(reader.read(ids[i]), expected(i), "{}", names[i]);
+                assert_eq!(reader.has(ids[i]), expected(i).is_some(), "{}", names[i]);
+            }
+        }
+        assert_eq!(reader.value_hash(ids[1]), Some(value_hash("u1")));
+        assert!(reader.has(ids[1]) && !reader.has(ids[3]));
+        assert_eq!(reader.read(AttrId::MAX), None, "an id past the table");
     }
 
     #[test]

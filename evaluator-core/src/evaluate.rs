@@ -357,7 +357,7 @@ impl CompiledDatafile {
         let partial = rule.allocation < BUCKET_COUNT;
         // A full allocation of a single slice needs no hash, only the attribute.
         if let ([only], false) = (&*rule.slices, partial) {
-            return reader.read(rule.hash_attr).map(|_| only.variation);
+            return reader.has(rule.hash_attr).then_some(only.variation);
         }
         let hash = reader.value_hash(rule.hash_attr)?;
         if partial && bucket_of(rule.traffic_salt, hash) >= rule.allocation {
