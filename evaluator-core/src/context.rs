@@ -175,9 +175,9 @@ pub(crate) struct Reader<'a, C: ?Sized> {
     ctx: &'a C,
     table: &'a AttributeTable,
     /// The last value the context gave, by id: evaluate-all reads the same
-    /// attribute (`country`, `key`) for flag after flag, and the WebAssembly
-    /// slots validate a string's UTF-8 at every read.
-    /// (Two cells: a compare of the id alone, and nothing to copy on a miss.)
+    /// attribute (`country`, `key`) for flag after flag, and each read asks
+    /// the context (WebAssembly slots: bounds checks and UTF-8 validation).
+    /// Two cells: a hit compares the id alone.
     last_id: Cell<u32>,
     last: Cell<AttrValue<'a>>,
     /// `appVersion` parsed once per reader: evaluate-all checks it per flag.
