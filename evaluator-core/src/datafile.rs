@@ -59,6 +59,18 @@ pub enum FlagType {
     Json,
 }
 
+impl FlagType {
+    /// The wire name, e.g. `BOOLEAN`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagType::Boolean => "BOOLEAN",
+            FlagType::String => "STRING",
+            FlagType::Number => "NUMBER",
+            FlagType::Json => "JSON",
+        }
+    }
+}
+
 /// Lifecycle status of a flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

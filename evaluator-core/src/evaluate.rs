@@ -246,6 +246,16 @@ impl CompiledDatafile {
         Some(self.evaluate_flag(compiled, &Reader::new(ctx, &self.attributes), now_ms))
     }
 
+    /// Whether evaluating the flag at position `index` reads `now` (a
+    /// schedule or an activation date on a serving flag): bindings cache
+    /// every other flag's result for as long as the context is unchanged.
+    pub fn reads_clock(&self, index: usize) -> bool {
+        self.flags.get(index).is_some_and(|compiled| {
+            compiled.serving
+                && (compiled.scheduled_enable_at.is_some() || compiled.activation_date.is_some())
+        })
+    }
+
     /// Evaluates every flag, in datafile order.
     pub fn evaluate_all<C: Attributes + ?Sized>(
         &self,

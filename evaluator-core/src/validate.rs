@@ -79,12 +79,13 @@ pub(crate) fn check_variations(flag: &Flag) -> Result<(), DatafileError> {
     let variations = &flag.variations;
     check_unique(variations.len(), &|i| field_at(variations, i, |v| &v.key))
         .map_err(|(i, m)| element_error("variations", i, "key", m))?;
-    let (expected, type_name) = match flag.flag_type {
-        FlagType::Boolean => ("a boolean", "BOOLEAN"),
-        FlagType::String => ("a string", "STRING"),
-        FlagType::Number => ("a number", "NUMBER"),
+    let expected = match flag.flag_type {
+        FlagType::Boolean => "a boolean",
+        FlagType::String => "a string",
+        FlagType::Number => "a number",
         FlagType::Json => return Ok(()),
     };
+    let type_name = flag.flag_type.as_str();
     for (i, variation) in flag.variations.iter().enumerate() {
         let fits = match flag.flag_type {
             FlagType::Boolean => variation.value.is_boolean(),

@@ -432,3 +432,25 @@ fn shared_audiences_answer_alike_in_evaluate_all() {
         }
     }
 }
+
+#[test]
+fn only_serving_flags_with_a_schedule_or_activation_date_read_the_clock() {
+    let flags = json!([
+        boolean_flag("plain", json!([])),
+        with(
+            boolean_flag("scheduled", json!([])),
+            json!({ "scheduledEnableAt": NOW })
+        ),
+        with(
+            boolean_flag("dated", json!([])),
+            json!({ "rolloutCondition": { "activationDate": NOW } })
+        ),
+        with(
+            boolean_flag("disabled", json!([])),
+            json!({ "enabled": false, "scheduledEnableAt": NOW })
+        ),
+    ]);
+    let compiled = compile(&datafile(flags, json!([])));
+    let reads: Vec<bool> = (0..5).map(|i| compiled.reads_clock(i)).collect();
+    assert_eq!(reads, [false, true, true, false, false]);
+}

@@ -12,7 +12,7 @@ mod packed;
 mod slots;
 
 use evaluator_core::json::{write_integer, write_string, write_value};
-use evaluator_core::{CompiledDatafile, Flag, FlagType};
+use evaluator_core::{CompiledDatafile, Flag};
 use packed::{pack, ERROR_CODES, NOT_FOUND, REASONS};
 use slots::{address, Slots};
 use wasm_bindgen::prelude::*;
@@ -66,7 +66,7 @@ impl Evaluator {
         out.push_str(",\"flags\":[");
         for (i, flag) in df.flags.iter().enumerate() {
             out.push_str(if i == 0 { "" } else { "," });
-            write_flag_metadata(&mut out, flag);
+            write_flag_metadata(&mut out, flag, self.compiled.reads_clock(i));
         }
         out.push_str("]}");
         out
@@ -143,17 +143,12 @@ fn write_strings<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
 }
 
 /// `{ key, type, variations, ruleIds, clock }`; `clock` says whether
-/// evaluation reads `now` (JS skips `Date.now()` otherwise).
-fn write_flag_metadata(out: &mut String, flag: &Flag) {
+/// evaluation reads `now` (JS skips `Date.now()` and caches otherwise).
+fn write_flag_metadata(out: &mut String, flag: &Flag, clock: bool) {
     out.push_str("{\"key\":");
     write_string(out, &flag.key);
     out.push_str(",\"type\":\"");
-    out.push_str(match flag.flag_type {
-        FlagType::Boolean => "BOOLEAN",
-        FlagType::String => "STRING",
-        FlagType::Number => "NUMBER",
-        FlagType::Json => "JSON",
-    });
+    out.push_str(flag.flag_type.as_str());
     out.push_str("\",\"variations\":[");
     for (i, variation) in flag.variations.iter().enumerate() {
         out.push_str(if i == 0 { "{\"key\":" } else { ",{\"key\":" });
@@ -164,8 +159,6 @@ fn write_flag_metadata(out: &mut String, flag: &Flag) {
     }
     out.push_str("],\"ruleIds\":");
     write_strings(out, flag.rules.iter().map(|r| r.id.as_str()));
-    let clock = flag.scheduled_enable_at.is_some()
-        || (flag.rollout_condition.as_ref()).is_some_and(|c| c.activation_date.is_some());
     out.push_str(if clock {
         ",\"clock\":true}"
     } else {
