@@ -56,63 +56,63 @@ const STREAM_IDLE_MS = 45_000; // three missed keep-alives (the server sends one
  * `track` events. Create it with `createClient`. Evaluation never throws.
  */
 export class HalyardClient {
-  private readonly options: ReturnType<typeof resolveOptions>;
-  private readonly emitter = new Emitter<ClientEvents>();
-  private readonly transport: Transport | undefined;
-  private readonly reporter: Reporter | undefined;
-  private readonly lifecycle = new AbortController();
-  private readonly pollTimer = new Timer();
-  private readonly readyPromise: Promise<void>;
-  private settleReady!: (error?: HalyardError) => void;
-  private readonly initialized: Promise<void>;
-  private stream: RevisionStream | undefined;
-  private engine: Engine | undefined;
+  readonly #options: ReturnType<typeof resolveOptions>;
+  readonly #emitter = new Emitter<ClientEvents>();
+  readonly #transport: Transport | undefined;
+  readonly #reporter: Reporter | undefined;
+  readonly #lifecycle = new AbortController();
+  readonly #pollTimer = new Timer();
+  readonly #readyPromise: Promise<void>;
+  #settleReady!: (error?: HalyardError) => void;
+  readonly #initialized: Promise<void>;
+  #stream: RevisionStream | undefined;
+  #engine: Engine | undefined;
   /** What evaluations answer while there is no engine: PARSE_ERROR / GENERAL once readiness is out of reach. */
-  private notReadyCode: ErrorCode = 'PROVIDER_NOT_READY';
-  private context: Context;
-  private etag: string | null = null;
-  private failures = 0;
-  private refreshing: Promise<void> | undefined;
-  private heartbeat: Promise<void> = Promise.resolve();
-  private refreshAgain = false;
-  private closing: Promise<void> | undefined;
-  private lastError: HalyardError | undefined;
-  private removeOnlineListener: (() => void) | undefined;
+  #notReadyCode: ErrorCode = 'PROVIDER_NOT_READY';
+  #context: Context;
+  #etag: string | null = null;
+  #failures = 0;
+  #refreshing: Promise<void> | undefined;
+  #heartbeat: Promise<void> = Promise.resolve();
+  #refreshAgain = false;
+  #closing: Promise<void> | undefined;
+  #lastError: HalyardError | undefined;
+  #removeOnlineListener: (() => void) | undefined;
 
   /** Use `createClient`; this constructor is the entry points' shared implementation. */
   constructor(options: ClientOptions, runtime: Runtime) {
-    this.options = resolveOptions(options);
-    this.context = this.options.context;
-    const { baseUrl, sdkKey } = this.options;
+    this.#options = resolveOptions(options);
+    this.#context = this.#options.context;
+    const { baseUrl, sdkKey } = this.#options;
     if (baseUrl !== undefined && sdkKey !== undefined) {
-      this.transport = new Transport({
+      this.#transport = new Transport({
         baseUrl,
         sdkKey,
-        fetch: this.options.fetch,
+        fetch: this.#options.fetch,
         sdkType: runtime.sdkType,
         sdkVersion: SDK_VERSION,
-        timeoutMs: this.options.requestTimeoutMs,
+        timeoutMs: this.#options.requestTimeoutMs,
         browserCache: typeof (globalThis as { document?: unknown }).document !== 'undefined',
       });
-      if (this.options.sendEvents) {
-        this.reporter = new Reporter({
-          transport: this.transport,
-          capacity: this.options.eventQueueCapacity,
-          flushIntervalMs: this.options.flushIntervalMs,
-          onError: (error) => this.emitError(error),
+      if (this.#options.sendEvents) {
+        this.#reporter = new Reporter({
+          transport: this.#transport,
+          capacity: this.#options.eventQueueCapacity,
+          flushIntervalMs: this.#options.flushIntervalMs,
+          onError: (error) => this.#emitError(error),
         });
       }
     }
-    this.readyPromise = new Promise<void>((resolve, reject) => {
-      this.settleReady = (error) => (error ? reject(error) : resolve());
+    this.#readyPromise = new Promise<void>((resolve, reject) => {
+      this.#settleReady = (error) => (error ? reject(error) : resolve());
     });
     // Nobody has to call ready(): a rejection nobody awaits must not crash Node.
-    this.readyPromise.catch(() => undefined);
-    this.initialized = runtime.initialize().then(
-      () => this.start(),
+    this.#readyPromise.catch(() => undefined);
+    this.#initialized = runtime.initialize().then(
+      () => this.#start(),
       (error: unknown) => {
-        this.notReadyCode = 'GENERAL';
-        this.fail(toHalyardError('init', error));
+        this.#notReadyCode = 'GENERAL';
+        this.#fail(toHalyardError('init', error));
       },
     );
   }
@@ -127,13 +127,13 @@ export class HalyardClient {
    * could not load).
    */
   ready(timeoutMs?: number): Promise<void> {
-    if (timeoutMs === undefined) return this.readyPromise;
+    if (timeoutMs === undefined) return this.#readyPromise;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        const last = this.lastError ? ` (last error: ${this.lastError.message})` : '';
+        const last = this.#lastError ? ` (last error: ${this.#lastError.message})` : '';
         reject(new HalyardError('datafile', `not ready after ${timeoutMs} ms${last}`));
       }, timeoutMs);
-      this.readyPromise.then(resolve, reject).finally(() => clearTimeout(timer));
+      this.#readyPromise.then(resolve, reject).finally(() => clearTimeout(timer));
     });
   }
 
@@ -145,12 +145,12 @@ export class HalyardClient {
    * Records an impression and an evaluation count. Never throws.
    */
   evaluate(flagKey: string, defaultValue: Value = null, valueType?: ValueType): Evaluation {
-    const engine = this.engine;
-    if (!engine) return errorEvaluation(flagKey, defaultValue, this.notReadyCode);
+    const engine = this.#engine;
+    if (!engine) return errorEvaluation(flagKey, defaultValue, this.#notReadyCode);
     // Never throws: failures come back as ERROR results. Without a clock option the engine reads the real one.
-    const result = engine.evaluate(flagKey, defaultValue, valueType, this.options.clock?.());
-    if (this.reporter && result.variation !== null) {
-      this.reporter.queue.recordEvaluation(flagKey, result.variation, result.ruleId, this.context.key ?? null);
+    const result = engine.evaluate(flagKey, defaultValue, valueType, this.#options.clock?.());
+    if (this.#reporter && result.variation !== null) {
+      this.#reporter.queue.recordEvaluation(flagKey, result.variation, result.ruleId, this.#context.key ?? null);
     }
     return result;
   }
@@ -191,7 +191,7 @@ export class HalyardClient {
    * meant for bootstrapping UIs and debugging, not for exposures.
    */
   evaluateAll(): Record<string, Evaluation> {
-    return this.engine?.evaluateAll(this.options.clock?.()) ?? {};
+    return this.#engine?.evaluateAll(this.#options.clock?.()) ?? {};
   }
 
   /**
@@ -199,13 +199,13 @@ export class HalyardClient {
    * it. Does not emit `change` and does not touch the network.
    */
   setContext(context: Context): void {
-    this.context = context ?? {};
-    this.engine?.setContext(this.context); // never throws: a malformed context answers INVALID_CONTEXT
+    this.#context = context ?? {};
+    this.#engine?.setContext(this.#context); // never throws: a malformed context answers INVALID_CONTEXT
   }
 
   /** The current evaluation context. */
   getContext(): Context {
-    return this.context;
+    return this.#context;
   }
 
   /**
@@ -214,8 +214,8 @@ export class HalyardClient {
    * are off or the client has no `baseUrl`.
    */
   track(eventKey: string, value?: number): void {
-    if (!this.reporter || this.closing || typeof eventKey !== 'string' || eventKey === '') return;
-    this.reporter.queue.track(eventKey, typeof value === 'number' && Number.isFinite(value) ? value : undefined, this.context.key ?? null);
+    if (!this.#reporter || this.#closing || typeof eventKey !== 'string' || eventKey === '') return;
+    this.#reporter.queue.track(eventKey, typeof value === 'number' && Number.isFinite(value) ? value : undefined, this.#context.key ?? null);
   }
 
   /**
@@ -224,7 +224,7 @@ export class HalyardClient {
    * and reported through `on('error')`, so this never rejects.
    */
   flush(): Promise<void> {
-    return this.reporter?.flush() ?? Promise.resolve();
+    return this.#reporter?.flush() ?? Promise.resolve();
   }
 
   /**
@@ -234,18 +234,18 @@ export class HalyardClient {
    * that unsubscribes.
    */
   on<K extends keyof ClientEvents & string>(event: K, listener: (payload: ClientEvents[K]) => void): () => void {
-    return this.emitter.on(event, listener);
+    return this.#emitter.on(event, listener);
   }
 
   /** Removes a listener added with `on`. */
   off<K extends keyof ClientEvents & string>(event: K, listener: (payload: ClientEvents[K]) => void): void {
-    this.emitter.off(event, listener);
+    this.#emitter.off(event, listener);
   }
 
   /** Revision in use and event-queue counters (including events dropped while offline). */
   stats(): ClientStats {
-    const queue = this.reporter?.queue;
-    return { revision: this.engine?.revision ?? null, queuedEvents: queue?.size ?? 0, droppedEvents: queue?.dropped ?? 0 };
+    const queue = this.#reporter?.queue;
+    return { revision: this.#engine?.revision ?? null, queuedEvents: queue?.size ?? 0, droppedEvents: queue?.dropped ?? 0 };
   }
 
   /**
@@ -254,152 +254,152 @@ export class HalyardClient {
    * Idempotent; a Node process with nothing else to do exits afterwards.
    */
   close(): Promise<void> {
-    this.closing ??= this.shutDown();
-    return this.closing;
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
   }
 
-  private start(): void {
-    if (this.closing) return;
-    const bootstrap = this.options.datafile;
+  #start(): void {
+    if (this.#closing) return;
+    const bootstrap = this.#options.datafile;
     if (bootstrap !== undefined) {
-      this.adopt(typeof bootstrap === 'string' ? bootstrap : JSON.stringify(bootstrap), null);
+      this.#adopt(typeof bootstrap === 'string' ? bootstrap : JSON.stringify(bootstrap), null);
     }
-    if (!this.transport) {
-      if (!this.engine) {
-        this.notReadyCode = 'PARSE_ERROR';
-        this.fail(new HalyardError('datafile', 'the bootstrap datafile is invalid and there is no baseUrl to fetch one'));
+    if (!this.#transport) {
+      if (!this.#engine) {
+        this.#notReadyCode = 'PARSE_ERROR';
+        this.#fail(new HalyardError('datafile', 'the bootstrap datafile is invalid and there is no baseUrl to fetch one'));
       }
       return;
     }
-    this.requestRefresh();
-    if (this.options.stream) this.startStream(this.transport);
-    this.reporter?.start();
-    this.refreshWhenBackOnline();
+    this.#requestRefresh();
+    if (this.#options.stream) this.#startStream(this.#transport);
+    this.#reporter?.start();
+    this.#refreshWhenBackOnline();
   }
 
   /** In a page, a connection coming back triggers a fetch at once instead of after the backoff. */
-  private refreshWhenBackOnline(): void {
+  #refreshWhenBackOnline(): void {
     const win = globalThis as unknown as Partial<Window>;
     if (typeof (globalThis as { document?: unknown }).document === 'undefined' || !win.addEventListener) return;
-    const onOnline = () => this.requestRefresh();
+    const onOnline = () => this.#requestRefresh();
     win.addEventListener('online', onOnline);
-    this.removeOnlineListener = () => win.removeEventListener?.('online', onOnline);
+    this.#removeOnlineListener = () => win.removeEventListener?.('online', onOnline);
   }
 
-  private startStream(transport: Transport): void {
-    this.stream = new RevisionStream({
+  #startStream(transport: Transport): void {
+    this.#stream = new RevisionStream({
       url: transport.streamUrl,
       fetch: transport.fetch,
       onRevision: (revision) => {
-        if (revision !== this.engine?.revision) this.requestRefresh();
+        if (revision !== this.#engine?.revision) this.#requestRefresh();
       },
-      onError: (error) => this.emitError(error),
+      onError: (error) => this.#emitError(error),
       idleTimeoutMs: STREAM_IDLE_MS,
       backoffMs: 1_000,
       maxBackoffMs: MAX_BACKOFF_MS,
     });
-    this.stream.start();
+    this.#stream.start();
   }
 
   /** Loads `json` if it is a valid datafile; otherwise keeps the current one and reports why. */
-  private adopt(json: string, etag: string | null): boolean {
+  #adopt(json: string, etag: string | null): boolean {
     const loaded = Engine.load(json); // never throws: a bad datafile comes back as { error }
     if (!(loaded instanceof Engine)) {
       // The ETag is not kept: the server validates what it publishes, so bad bytes
       // come from something in between, and the next poll should ask for good ones.
-      this.emitError(new HalyardError('datafile', `ignored an invalid datafile: ${loaded.error}`));
+      this.#emitError(new HalyardError('datafile', `ignored an invalid datafile: ${loaded.error}`));
       return false;
     }
-    loaded.setContext(this.context);
-    const previous = this.engine;
-    this.engine = loaded;
-    this.etag = etag;
+    loaded.setContext(this.#context);
+    const previous = this.#engine;
+    this.#engine = loaded;
+    this.#etag = etag;
     if (!previous) {
-      this.settleReady();
-      this.emitter.emit('ready', undefined);
+      this.#settleReady();
+      this.#emitter.emit('ready', undefined);
       return true;
     }
-    const now = this.options.clock?.();
+    const now = this.#options.clock?.();
     const flagKeys = changedFlags(previous.evaluateAll(now), loaded.evaluateAll(now));
     const previousRevision = previous.revision;
     previous.free();
     if (flagKeys.length > 0 || previousRevision !== loaded.revision) {
-      this.emitter.emit('change', { revision: loaded.revision, previousRevision, flagKeys });
+      this.#emitter.emit('change', { revision: loaded.revision, previousRevision, flagKeys });
     }
     return true;
   }
 
   /** Fetches now, or right after the fetch in flight (single flight). */
-  private requestRefresh(): void {
-    if (this.closing) return;
-    if (this.refreshing) {
-      this.refreshAgain = true;
+  #requestRefresh(): void {
+    if (this.#closing) return;
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
       return;
     }
-    this.pollTimer.cancel();
-    this.refreshing = this.refresh().finally(() => {
-      this.refreshing = undefined;
-      if (this.refreshAgain) {
-        this.refreshAgain = false;
-        this.requestRefresh();
-      } else this.schedulePoll();
+    this.#pollTimer.cancel();
+    this.#refreshing = this.#refresh().finally(() => {
+      this.#refreshing = undefined;
+      if (this.#refreshAgain) {
+        this.#refreshAgain = false;
+        this.#requestRefresh();
+      } else this.#schedulePoll();
     });
   }
 
-  private async refresh(): Promise<void> {
-    const transport = this.transport;
+  async #refresh(): Promise<void> {
+    const transport = this.#transport;
     if (!transport) return;
     try {
-      const response = await transport.fetchDatafile(this.etag, this.lifecycle.signal);
-      this.failures = 0;
-      if (response.status === 200 && this.adopt(response.body, response.etag)) {
+      const response = await transport.fetchDatafile(this.#etag, this.#lifecycle.signal);
+      this.#failures = 0;
+      if (response.status === 200 && this.#adopt(response.body, response.etag)) {
         // Not awaited: the datafile is in use already. close() waits for it (a worker's request may end first).
-        this.heartbeat = transport.sendHeartbeat().catch((error: unknown) => this.report(error, 'heartbeat'));
+        this.#heartbeat = transport.sendHeartbeat().catch((error: unknown) => this.#report(error, 'heartbeat'));
       }
     } catch (error) {
-      this.failures++;
-      this.report(error, 'datafile');
+      this.#failures++;
+      this.#report(error, 'datafile');
     }
   }
 
-  private schedulePoll(): void {
-    if (this.closing) return;
+  #schedulePoll(): void {
+    if (this.#closing) return;
     // After a failure retry with backoff even when polling is off: the first datafile must arrive.
-    if (this.failures > 0) {
-      const base = Math.min(1_000, this.options.pollIntervalMs || 1_000);
-      this.pollTimer.schedule(backoffDelay(this.failures, base, MAX_BACKOFF_MS), () => this.requestRefresh());
-    } else if (this.options.pollIntervalMs > 0) {
-      this.pollTimer.schedule(this.options.pollIntervalMs, () => this.requestRefresh());
+    if (this.#failures > 0) {
+      const base = Math.min(1_000, this.#options.pollIntervalMs || 1_000);
+      this.#pollTimer.schedule(backoffDelay(this.#failures, base, MAX_BACKOFF_MS), () => this.#requestRefresh());
+    } else if (this.#options.pollIntervalMs > 0) {
+      this.#pollTimer.schedule(this.#options.pollIntervalMs, () => this.#requestRefresh());
     }
   }
 
-  private async shutDown(): Promise<void> {
-    this.pollTimer.cancel();
-    this.removeOnlineListener?.();
-    this.lifecycle.abort();
-    await this.stream?.stop();
-    await this.initialized;
-    await this.refreshing;
-    await Promise.all([this.heartbeat, this.reporter?.close()]);
-    this.engine?.free();
-    this.engine = undefined;
-    this.settleReady(new HalyardError('init', 'the client was closed before it was ready'));
-    this.emitter.clear();
+  async #shutDown(): Promise<void> {
+    this.#pollTimer.cancel();
+    this.#removeOnlineListener?.();
+    this.#lifecycle.abort();
+    await this.#stream?.stop();
+    await this.#initialized;
+    await this.#refreshing;
+    await Promise.all([this.#heartbeat, this.#reporter?.close()]);
+    this.#engine?.free();
+    this.#engine = undefined;
+    this.#settleReady(new HalyardError('init', 'the client was closed before it was ready'));
+    this.#emitter.clear();
   }
 
-  private emitError(error: HalyardError): void {
-    this.lastError = error;
-    this.emitter.emit('error', error);
+  #emitError(error: HalyardError): void {
+    this.#lastError = error;
+    this.#emitter.emit('error', error);
   }
 
-  private fail(error: HalyardError): void {
-    this.emitError(error);
-    this.settleReady(error);
+  #fail(error: HalyardError): void {
+    this.#emitError(error);
+    this.#settleReady(error);
   }
 
-  private report(error: unknown, kind: 'datafile' | 'heartbeat'): void {
-    if (this.lifecycle.signal.aborted && kind === 'datafile') return; // aborted by close(): not a failure
-    this.emitError(toHalyardError(kind, error));
+  #report(error: unknown, kind: 'datafile' | 'heartbeat'): void {
+    if (this.#lifecycle.signal.aborted && kind === 'datafile') return; // aborted by close(): not a failure
+    this.#emitError(toHalyardError(kind, error));
   }
 }
 

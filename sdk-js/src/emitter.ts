@@ -6,24 +6,24 @@ export type Listener<T> = (payload: T) => void;
  * not thrown, and a throwing listener cannot break the SDK or its siblings.
  */
 export class Emitter<Events> {
-  private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
+  readonly #listeners = new Map<keyof Events, Set<Listener<never>>>();
 
   /** Adds `listener` for `name`; returns a function that removes it. */
   on<K extends keyof Events>(name: K, listener: Listener<Events[K]>): () => void {
-    let set = this.listeners.get(name);
-    if (!set) this.listeners.set(name, (set = new Set()));
+    let set = this.#listeners.get(name);
+    if (!set) this.#listeners.set(name, (set = new Set()));
     set.add(listener as Listener<never>);
     return () => this.off(name, listener);
   }
 
   /** Removes `listener` for `name` (no-op when absent). */
   off<K extends keyof Events>(name: K, listener: Listener<Events[K]>): void {
-    this.listeners.get(name)?.delete(listener as Listener<never>);
+    this.#listeners.get(name)?.delete(listener as Listener<never>);
   }
 
   /** Calls every listener of `name` with `payload`. */
   emit<K extends keyof Events>(name: K, payload: Events[K]): void {
-    for (const listener of [...(this.listeners.get(name) ?? [])]) {
+    for (const listener of [...(this.#listeners.get(name) ?? [])]) {
       try {
         (listener as Listener<Events[K]>)(payload);
       } catch (error) {
@@ -34,7 +34,7 @@ export class Emitter<Events> {
 
   /** Drops every listener. */
   clear(): void {
-    this.listeners.clear();
+    this.#listeners.clear();
   }
 }
 

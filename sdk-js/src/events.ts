@@ -39,11 +39,6 @@ export interface EventQueueOptions {
   now: () => number;
 }
 
-/**
- * Holds impressions, evaluation counts and custom events until they are
- * sent. Bounded: an app that stays offline loses its oldest events, never
- * its memory.
- */
 /** Evaluation count of one flag variation, plus the last user seen with it. */
 interface Count {
   count: number;
@@ -52,24 +47,32 @@ interface Count {
 
 const NOBODY = Symbol('nobody');
 
+/**
+ * Holds impressions, evaluation counts and custom events until they are
+ * sent. Bounded: an app that stays offline loses its oldest events, never
+ * its memory.
+ */
 export class EventQueue {
-  private queue: SdkEvent[] = [];
-  private readonly seen = new Set<string>();
+  #queue: SdkEvent[] = [];
+  readonly #seen = new Set<string>();
   // flagKey → variation → count: nested maps so that the hot path allocates nothing.
-  private readonly counts = new Map<string, Map<string, Count>>();
-  private countsSince = 0;
-  private droppedCount = 0;
+  readonly #counts = new Map<string, Map<string, Count>>();
+  #countsSince = 0;
+  #droppedCount = 0;
+  readonly #options: EventQueueOptions;
 
-  constructor(private readonly options: EventQueueOptions) {}
+  constructor(options: EventQueueOptions) {
+    this.#options = options;
+  }
 
   /** Events waiting to be sent (evaluation counts not yet summarized excluded). */
   get size(): number {
-    return this.queue.length;
+    return this.#queue.length;
   }
 
   /** Events dropped so far because the queue was full. */
   get dropped(): number {
-    return this.droppedCount;
+    return this.#droppedCount;
   }
 
   /**
@@ -78,10 +81,10 @@ export class EventQueue {
    * case (same user as last time) is two map lookups and an increment.
    */
   recordEvaluation(flagKey: string, variation: string, ruleId: string | null, userKey: string | null): void {
-    let byVariation = this.counts.get(flagKey);
+    let byVariation = this.#counts.get(flagKey);
     if (!byVariation) {
-      if (this.counts.size === 0) this.countsSince = this.options.now();
-      this.counts.set(flagKey, (byVariation = new Map()));
+      if (this.#counts.size === 0) this.#countsSince = this.#options.now();
+      this.#counts.set(flagKey, (byVariation = new Map()));
     }
     let entry = byVariation.get(variation);
     if (!entry) byVariation.set(variation, (entry = { count: 0, lastUser: NOBODY }));
@@ -89,48 +92,48 @@ export class EventQueue {
     if (entry.lastUser === userKey) return;
     entry.lastUser = userKey;
     const seenKey = `${userKey ?? ''}\u0000${flagKey}\u0000${variation}`;
-    if (this.seen.has(seenKey)) return;
-    this.seen.add(seenKey);
+    if (this.#seen.has(seenKey)) return;
+    this.#seen.add(seenKey);
     // A Set iterates in insertion order, so the first entry is the oldest.
-    if (this.seen.size > this.options.dedupeCapacity) this.seen.delete(this.seen.values().next().value as string);
-    this.push({ type: 'impression', flagKey, variation, ruleId, userKey, timestamp: this.options.now() });
+    if (this.#seen.size > this.#options.dedupeCapacity) this.#seen.delete(this.#seen.values().next().value as string);
+    this.#push({ type: 'impression', flagKey, variation, ruleId, userKey, timestamp: this.#options.now() });
   }
 
   /** Queues a custom event. */
   track(eventKey: string, value: number | undefined, userKey: string | null): void {
-    const event: CustomEvent = { type: 'custom', eventKey, userKey, timestamp: this.options.now() };
+    const event: CustomEvent = { type: 'custom', eventKey, userKey, timestamp: this.#options.now() };
     if (value !== undefined) event.value = value;
-    this.push(event);
+    this.#push(event);
   }
 
   /** Turns the evaluation counts into summary events and takes everything queued. */
   drain(): SdkEvent[] {
-    const end = this.options.now();
-    for (const [flagKey, byVariation] of this.counts) {
+    const end = this.#options.now();
+    for (const [flagKey, byVariation] of this.#counts) {
       for (const [variation, { count }] of byVariation) {
-        this.push({ type: 'summary', flagKey, variation, count, startTimestamp: this.countsSince, endTimestamp: end });
+        this.#push({ type: 'summary', flagKey, variation, count, startTimestamp: this.#countsSince, endTimestamp: end });
       }
     }
-    this.counts.clear();
-    const taken = this.queue;
-    this.queue = [];
+    this.#counts.clear();
+    const taken = this.#queue;
+    this.#queue = [];
     return taken;
   }
 
   /** Puts events that could not be sent back in front of newer ones (still bounded). */
   requeue(events: SdkEvent[]): void {
-    const newer = this.queue;
-    this.queue = [];
-    for (const event of events) this.push(event);
-    for (const event of newer) this.push(event);
+    const newer = this.#queue;
+    this.#queue = [];
+    for (const event of events) this.#push(event);
+    for (const event of newer) this.#push(event);
   }
 
-  private push(event: SdkEvent): void {
-    this.queue.push(event);
-    if (this.queue.length > this.options.capacity) {
-      const excess = this.queue.length - this.options.capacity;
-      this.queue.splice(0, excess);
-      this.droppedCount += excess;
+  #push(event: SdkEvent): void {
+    this.#queue.push(event);
+    if (this.#queue.length > this.#options.capacity) {
+      const excess = this.#queue.length - this.#options.capacity;
+      this.#queue.splice(0, excess);
+      this.#droppedCount += excess;
     }
   }
 }

@@ -55,78 +55,80 @@ export class HalyardProvider implements Provider {
   readonly runsOn = 'client' as const;
   /** Provider events for the OpenFeature SDK. */
   readonly events = new OpenFeatureEventEmitter();
-  private client: HalyardClient | undefined;
-  private readonly ownsClient: boolean;
-  private unsubscribe: (() => void) | undefined;
+  #client: HalyardClient | undefined;
+  readonly #ownsClient: boolean;
+  #unsubscribe: (() => void) | undefined;
+  readonly #source: HalyardClient | DefaultClientOptions;
 
   /**
    * Wraps an existing client (which the caller keeps owning, e.g. one made by
    * the edge entry), or creates one from `options` at `initialize` with the
    * OpenFeature context (and closes it on `onClose`).
    */
-  constructor(private readonly source: HalyardClient | DefaultClientOptions) {
-    this.ownsClient = !(source instanceof HalyardClient);
-    if (source instanceof HalyardClient) this.attach(source);
+  constructor(source: HalyardClient | DefaultClientOptions) {
+    this.#source = source;
+    this.#ownsClient = !(source instanceof HalyardClient);
+    if (source instanceof HalyardClient) this.#attach(source);
   }
 
   /** The underlying Halyard client (undefined before `initialize` when created from options). */
   get halyardClient(): HalyardClient | undefined {
-    return this.client;
+    return this.#client;
   }
 
   /** Called by OpenFeature: sets the context and waits for the first datafile. */
   async initialize(context?: EvaluationContext): Promise<void> {
     const halyardContext = toHalyardContext(context ?? {});
-    if (this.client) this.client.setContext(halyardContext);
-    else this.attach(createClient({ ...(this.source as DefaultClientOptions), context: halyardContext }));
-    await this.client?.ready();
+    if (this.#client) this.#client.setContext(halyardContext);
+    else this.#attach(createClient({ ...(this.#source as DefaultClientOptions), context: halyardContext }));
+    await this.#client?.ready();
   }
 
   /** Called by OpenFeature when the static context changes; evaluation is local, so this is immediate. */
   onContextChange(_oldContext: EvaluationContext, newContext: EvaluationContext): void {
-    this.client?.setContext(toHalyardContext(newContext));
+    this.#client?.setContext(toHalyardContext(newContext));
   }
 
   /** Resolves a boolean flag. */
   resolveBooleanEvaluation(flagKey: string, defaultValue: boolean): ResolutionDetails<boolean> {
-    return this.resolve(flagKey, defaultValue, 'boolean');
+    return this.#resolve(flagKey, defaultValue, 'boolean');
   }
 
   /** Resolves a string flag. */
   resolveStringEvaluation(flagKey: string, defaultValue: string): ResolutionDetails<string> {
-    return this.resolve(flagKey, defaultValue, 'string');
+    return this.#resolve(flagKey, defaultValue, 'string');
   }
 
   /** Resolves a number flag. */
   resolveNumberEvaluation(flagKey: string, defaultValue: number): ResolutionDetails<number> {
-    return this.resolve(flagKey, defaultValue, 'number');
+    return this.#resolve(flagKey, defaultValue, 'number');
   }
 
   /** Resolves a JSON flag (Halyard type JSON). */
   resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T): ResolutionDetails<T> {
-    return this.resolve(flagKey, defaultValue, 'json');
+    return this.#resolve(flagKey, defaultValue, 'json');
   }
 
   /** Sends an OpenFeature tracking event as a Halyard custom event (`value` is kept). */
   track(trackingEventName: string, _context: EvaluationContext, details: TrackingEventDetails): void {
-    this.client?.track(trackingEventName, details?.value);
+    this.#client?.track(trackingEventName, details?.value);
   }
 
   /** Called by OpenFeature on shutdown: closes the client if this provider created it. */
   async onClose(): Promise<void> {
-    this.unsubscribe?.();
-    if (this.ownsClient) await this.client?.close();
+    this.#unsubscribe?.();
+    if (this.#ownsClient) await this.#client?.close();
   }
 
-  private attach(client: HalyardClient): void {
-    this.client = client;
-    this.unsubscribe = client.on('change', ({ flagKeys }) => {
+  #attach(client: HalyardClient): void {
+    this.#client = client;
+    this.#unsubscribe = client.on('change', ({ flagKeys }) => {
       this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: flagKeys });
     });
   }
 
-  private resolve<T>(flagKey: string, defaultValue: T, valueType: ValueType): ResolutionDetails<T> {
-    const evaluation = this.client?.evaluate(flagKey, defaultValue as Value, valueType);
+  #resolve<T>(flagKey: string, defaultValue: T, valueType: ValueType): ResolutionDetails<T> {
+    const evaluation = this.#client?.evaluate(flagKey, defaultValue as Value, valueType);
     return evaluation ? toResolution(evaluation, defaultValue) : notReady(defaultValue);
   }
 }

@@ -25,79 +25,81 @@ export interface ReporterOptions {
 export class Reporter {
   /** Where evaluations and `track` calls are recorded. */
   readonly queue: EventQueue;
-  private readonly timer = new Timer();
-  private readonly outbound = new AbortController();
-  private flushing: Promise<void> = Promise.resolve();
-  private removePageHideListeners: (() => void) | undefined;
-  private stopped = false;
+  readonly #timer = new Timer();
+  readonly #outbound = new AbortController();
+  #flushing: Promise<void> = Promise.resolve();
+  #removePageHideListeners: (() => void) | undefined;
+  #stopped = false;
+  readonly #options: ReporterOptions;
 
-  constructor(private readonly options: ReporterOptions) {
+  constructor(options: ReporterOptions) {
+    this.#options = options;
     this.queue = new EventQueue({ capacity: options.capacity, dedupeCapacity: 10_000, now: Date.now });
   }
 
   /** Starts the flush interval and, in a browser, the page-hide beacon. */
   start(): void {
-    this.scheduleFlush();
-    this.listenForPageHide();
+    this.#scheduleFlush();
+    this.#listenForPageHide();
   }
 
   /** Posts everything queued; serialized with any flush in flight. Never rejects. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.sendQueued());
-    return this.flushing;
+    this.#flushing = this.#flushing.then(() => this.#sendQueued());
+    return this.#flushing;
   }
 
   /** Stops the interval and listeners, sends what is queued one last time, then aborts what is left. */
   async close(): Promise<void> {
-    this.stopped = true;
-    this.timer.cancel();
-    this.removePageHideListeners?.();
+    this.#stopped = true;
+    this.#timer.cancel();
+    this.#removePageHideListeners?.();
     await this.flush();
-    this.outbound.abort();
+    this.#outbound.abort();
   }
 
-  private scheduleFlush(): void {
-    if (this.stopped || this.options.flushIntervalMs === 0) return;
-    this.timer.schedule(this.options.flushIntervalMs, () => {
-      this.flush().finally(() => this.scheduleFlush());
+  #scheduleFlush(): void {
+    if (this.#stopped || this.#options.flushIntervalMs === 0) return;
+    this.#timer.schedule(this.#options.flushIntervalMs, () => {
+      this.flush().finally(() => this.#scheduleFlush());
     });
   }
 
-  private async sendQueued(): Promise<void> {
+  async #sendQueued(): Promise<void> {
     const batches = batchEvents(this.queue.drain(), POST_BATCH_EVENTS, POST_BATCH_BYTES);
     for (let i = 0; i < batches.length; i++) {
       try {
-        await this.options.transport.postEvents(batches[i], this.outbound.signal);
+        await this.#options.transport.postEvents(batches[i], this.#outbound.signal);
       } catch (error) {
         const status = error instanceof HalyardError ? error.status : undefined;
         // A 4xx other than 408/429 means the batch itself is refused: resending cannot help.
         const refused = status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
         this.queue.requeue(batches.slice(refused ? i + 1 : i).flat());
-        this.options.onError(toHalyardError('events', error));
+        this.#options.onError(toHalyardError('events', error));
         return;
       }
     }
   }
 
-  private listenForPageHide(): void {
+  #listenForPageHide(): void {
     const doc = (globalThis as { document?: Document }).document;
     const win = globalThis as unknown as Partial<Window>;
     if (!doc?.addEventListener || !win.addEventListener) return;
     const onVisibility = () => {
-      if (doc.visibilityState === 'hidden') this.beaconQueued();
+      if (doc.visibilityState === 'hidden') this.#beaconQueued();
     };
-    const onPageHide = () => this.beaconQueued();
+    const onPageHide = () => this.#beaconQueued();
     doc.addEventListener('visibilitychange', onVisibility);
     win.addEventListener('pagehide', onPageHide);
-    this.removePageHideListeners = () => {
+    this.#removePageHideListeners = () => {
       doc.removeEventListener('visibilitychange', onVisibility);
       win.removeEventListener?.('pagehide', onPageHide);
     };
   }
 
   /** Sends everything queued in a way that survives the page going away. */
-  private beaconQueued(): void {
-    const { transport } = this.options;
+  #beaconQueued(): void {
+    const { transport } = this.#options;
     for (const batch of batchEvents(this.queue.drain(), POST_BATCH_EVENTS, BEACON_BATCH_BYTES)) {
       if (!transport.beaconEvents(batch)) transport.postEventsKeepalive(batch);
     }

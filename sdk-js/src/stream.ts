@@ -16,52 +16,55 @@ export interface SseEvent {
  * complete event. `id:` and `retry:` are read and ignored; comments are skipped.
  */
 export class SseParser {
-  private buffer = '';
-  private eventType = '';
-  private data: string[] = [];
-  private skipLineFeed = false;
+  #buffer = '';
+  #eventType = '';
+  #data: string[] = [];
+  #skipLineFeed = false;
+  readonly #onEvent: (event: SseEvent) => void;
 
-  constructor(private readonly onEvent: (event: SseEvent) => void) {}
+  constructor(onEvent: (event: SseEvent) => void) {
+    this.#onEvent = onEvent;
+  }
 
   /** Feeds the next chunk of decoded text. */
   push(chunk: string): void {
     let text = chunk;
     // A CR at the end of the previous chunk already ended a line: drop its LF.
-    if (this.skipLineFeed && text.startsWith('\n')) text = text.slice(1);
-    this.skipLineFeed = false;
-    this.buffer += text;
+    if (this.#skipLineFeed && text.startsWith('\n')) text = text.slice(1);
+    this.#skipLineFeed = false;
+    this.#buffer += text;
     let start = 0;
-    for (let i = 0; i < this.buffer.length; i++) {
-      const c = this.buffer[i];
+    for (let i = 0; i < this.#buffer.length; i++) {
+      const c = this.#buffer[i];
       if (c !== '\n' && c !== '\r') continue;
-      this.processLine(this.buffer.slice(start, i));
+      this.#processLine(this.#buffer.slice(start, i));
       if (c === '\r') {
-        if (i + 1 === this.buffer.length) this.skipLineFeed = true;
-        else if (this.buffer[i + 1] === '\n') i++;
+        if (i + 1 === this.#buffer.length) this.#skipLineFeed = true;
+        else if (this.#buffer[i + 1] === '\n') i++;
       }
       start = i + 1;
     }
-    this.buffer = this.buffer.slice(start);
+    this.#buffer = this.#buffer.slice(start);
   }
 
-  private processLine(line: string): void {
-    if (line === '') return this.dispatch();
+  #processLine(line: string): void {
+    if (line === '') return this.#dispatch();
     if (line.startsWith(':')) return;
     const colon = line.indexOf(':');
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'event') this.eventType = value;
-    else if (field === 'data') this.data.push(value);
+    if (field === 'event') this.#eventType = value;
+    else if (field === 'data') this.#data.push(value);
   }
 
-  private dispatch(): void {
-    const event = this.eventType || 'message';
-    const hasData = this.data.length > 0;
-    const data = this.data.join('\n');
-    this.eventType = '';
-    this.data = [];
-    if (hasData) this.onEvent({ event, data });
+  #dispatch(): void {
+    const event = this.#eventType || 'message';
+    const hasData = this.#data.length > 0;
+    const data = this.#data.join('\n');
+    this.#eventType = '';
+    this.#data = [];
+    if (hasData) this.#onEvent({ event, data });
   }
 }
 
@@ -86,59 +89,62 @@ export interface RevisionStreamOptions {
  * backoff when the connection fails, ends, or goes silent.
  */
 export class RevisionStream {
-  private readonly stopper = new AbortController();
-  private connection: AbortController | undefined;
-  private failures = 0;
-  private running: Promise<void> | undefined;
+  readonly #stopper = new AbortController();
+  #connection: AbortController | undefined;
+  #failures = 0;
+  #running: Promise<void> | undefined;
+  readonly #options: RevisionStreamOptions;
 
-  constructor(private readonly options: RevisionStreamOptions) {}
+  constructor(options: RevisionStreamOptions) {
+    this.#options = options;
+  }
 
   /** Starts connecting; idempotent. */
   start(): void {
-    this.running ??= this.run();
+    this.#running ??= this.#run();
   }
 
   /** Closes the connection and stops reconnecting; resolves once the loop has exited. */
   async stop(): Promise<void> {
-    this.stopper.abort();
-    this.connection?.abort();
-    await this.running;
+    this.#stopper.abort();
+    this.#connection?.abort();
+    await this.#running;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopper.signal.aborted) {
+  async #run(): Promise<void> {
+    while (!this.#stopper.signal.aborted) {
       try {
-        await this.connect();
-        if (!this.stopper.signal.aborted) throw new HalyardError('stream', 'revision stream closed by the server');
+        await this.#connect();
+        if (!this.#stopper.signal.aborted) throw new HalyardError('stream', 'revision stream closed by the server');
       } catch (error) {
-        if (this.stopper.signal.aborted) break;
-        this.failures++;
-        this.options.onError(toHalyardError('stream', error));
+        if (this.#stopper.signal.aborted) break;
+        this.#failures++;
+        this.#options.onError(toHalyardError('stream', error));
       }
-      const { backoffMs, maxBackoffMs } = this.options;
-      await sleep(backoffDelay(this.failures, backoffMs, maxBackoffMs), this.stopper.signal);
+      const { backoffMs, maxBackoffMs } = this.#options;
+      await sleep(backoffDelay(this.#failures, backoffMs, maxBackoffMs), this.#stopper.signal);
     }
   }
 
-  private async connect(): Promise<void> {
-    const connection = (this.connection = new AbortController());
+  async #connect(): Promise<void> {
+    const connection = (this.#connection = new AbortController());
     let idle: ReturnType<typeof setTimeout> | undefined;
     const armIdle = () => {
       clearTimeout(idle);
-      idle = setTimeout(() => connection.abort(new Error('revision stream went silent')), this.options.idleTimeoutMs);
+      idle = setTimeout(() => connection.abort(new Error('revision stream went silent')), this.#options.idleTimeoutMs);
     };
-    const parser = new SseParser((event) => this.handleEvent(event));
+    const parser = new SseParser((event) => this.#handleEvent(event));
     try {
       armIdle();
       let response: Response;
       try {
-        response = await this.options.fetch(this.options.url, { headers: { accept: 'text/event-stream' }, signal: connection.signal });
+        response = await this.#options.fetch(this.#options.url, { headers: { accept: 'text/event-stream' }, signal: connection.signal });
       } catch (error) {
-        throw new HalyardError('stream', `revision stream ${this.options.url} failed: ${errorMessage(error)}`, { cause: error });
+        throw new HalyardError('stream', `revision stream ${this.#options.url} failed: ${errorMessage(error)}`, { cause: error });
       }
       if (!response.ok || !response.body) {
         await response.body?.cancel().catch(() => undefined);
-        throw new HalyardError('stream', `revision stream ${this.options.url} answered ${response.status}`, { status: response.status });
+        throw new HalyardError('stream', `revision stream ${this.#options.url} answered ${response.status}`, { status: response.status });
       }
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
@@ -154,7 +160,7 @@ export class RevisionStream {
       }
     } catch (error) {
       // An abort by the idle timer is a silent connection, not the caller's stop().
-      if (connection.signal.aborted && !this.stopper.signal.aborted) {
+      if (connection.signal.aborted && !this.#stopper.signal.aborted) {
         throw new HalyardError('stream', errorMessage(connection.signal.reason), { cause: error });
       }
       throw error;
@@ -163,7 +169,7 @@ export class RevisionStream {
     }
   }
 
-  private handleEvent(event: SseEvent): void {
+  #handleEvent(event: SseEvent): void {
     if (event.event !== 'revision') return;
     let revision: unknown;
     try {
@@ -172,11 +178,11 @@ export class RevisionStream {
       revision = undefined;
     }
     if (typeof revision !== 'number') {
-      this.options.onError(new HalyardError('stream', `revision event without a numeric revision: ${event.data.slice(0, 100)}`));
+      this.#options.onError(new HalyardError('stream', `revision event without a numeric revision: ${event.data.slice(0, 100)}`));
       return;
     }
     // A well-formed event proves the connection works: the next failure starts the backoff over.
-    this.failures = 0;
-    this.options.onRevision(revision);
+    this.#failures = 0;
+    this.#options.onRevision(revision);
   }
 }

@@ -28,26 +28,26 @@ export function timeoutSignal(parent: AbortSignal | undefined, ms: number): { si
 
 /** A one-shot timer that can be re-armed and cancelled; at most one pending callback. */
 export class Timer {
-  private handle: ReturnType<typeof setTimeout> | undefined;
+  #handle: ReturnType<typeof setTimeout> | undefined;
 
   /** Cancels any pending run and runs `callback` after `ms`. */
   schedule(ms: number, callback: () => void): void {
     this.cancel();
-    this.handle = setTimeout(() => {
-      this.handle = undefined;
+    this.#handle = setTimeout(() => {
+      this.#handle = undefined;
       callback();
     }, ms);
   }
 
   /** Cancels the pending run, if any. */
   cancel(): void {
-    if (this.handle !== undefined) clearTimeout(this.handle);
-    this.handle = undefined;
+    if (this.#handle !== undefined) clearTimeout(this.#handle);
+    this.#handle = undefined;
   }
 
   /** Whether a run is pending. */
   get pending(): boolean {
-    return this.handle !== undefined;
+    return this.#handle !== undefined;
   }
 }
 

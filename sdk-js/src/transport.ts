@@ -27,21 +27,23 @@ export class Transport {
   readonly datafileUrl: string;
   /** `GET` the Server-Sent Events revision stream. */
   readonly streamUrl: string;
-  private readonly heartbeatUrl: string;
-  private readonly eventsUrl: string;
+  readonly #heartbeatUrl: string;
+  readonly #eventsUrl: string;
+  readonly #options: TransportOptions;
 
-  constructor(private readonly options: TransportOptions) {
+  constructor(options: TransportOptions) {
+    this.#options = options;
     const base = options.baseUrl.replace(/\/+$/, '');
     const key = encodeURIComponent(options.sdkKey);
     this.datafileUrl = `${base}/api/sdk/datafile/${key}`;
     this.streamUrl = `${base}/api/sdk/stream/${key}`;
-    this.heartbeatUrl = `${base}/api/sdk/heartbeat`;
-    this.eventsUrl = `${base}/api/sdk/events`;
+    this.#heartbeatUrl = `${base}/api/sdk/heartbeat`;
+    this.#eventsUrl = `${base}/api/sdk/events`;
   }
 
   /** The fetch function, for the stream (which has no timeout). */
   get fetch(): FetchLike {
-    return this.options.fetch;
+    return this.#options.fetch;
   }
 
   /**
@@ -54,9 +56,9 @@ export class Transport {
    */
   async fetchDatafile(etag: string | null, signal: AbortSignal): Promise<DatafileResponse> {
     const init: RequestInit = { headers: { accept: 'application/json' } };
-    if (this.options.browserCache) init.cache = 'no-cache';
+    if (this.#options.browserCache) init.cache = 'no-cache';
     else if (etag) init.headers = { accept: 'application/json', 'if-none-match': etag };
-    return this.request('datafile', this.datafileUrl, init, signal, async (response) => {
+    return this.#request('datafile', this.datafileUrl, init, signal, async (response) => {
       const responseEtag = response.headers.get('etag');
       if (response.status === 304 || (etag !== null && responseEtag === etag)) {
         await discardBody(response);
@@ -68,10 +70,10 @@ export class Transport {
 
   /** Posts the contract-004 heartbeat (bounded by the request timeout only). Throws HalyardError('heartbeat') on failure. */
   async sendHeartbeat(): Promise<void> {
-    const { sdkKey, sdkType, sdkVersion } = this.options;
+    const { sdkKey, sdkType, sdkVersion } = this.#options;
     const body = JSON.stringify({ sdkKey, sdkType, sdkVersion });
     const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
-    await this.request('heartbeat', this.heartbeatUrl, init, undefined, discardBody);
+    await this.#request('heartbeat', this.#heartbeatUrl, init, undefined, discardBody);
   }
 
   /**
@@ -80,8 +82,8 @@ export class Transport {
    * Throws HalyardError('events') on failure.
    */
   async postEvents(events: SdkEvent[], signal: AbortSignal): Promise<void> {
-    const init = { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: this.eventsBody(events) };
-    await this.request('events', this.eventsUrl, init, signal, discardBody);
+    const init = { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: this.#eventsBody(events) };
+    await this.#request('events', this.#eventsUrl, init, signal, discardBody);
   }
 
   /**
@@ -92,7 +94,7 @@ export class Transport {
     const nav = (globalThis as { navigator?: { sendBeacon?: (url: string, body: string) => boolean } }).navigator;
     if (typeof nav?.sendBeacon !== 'function') return false;
     try {
-      return nav.sendBeacon(this.eventsUrl, this.eventsBody(events));
+      return nav.sendBeacon(this.#eventsUrl, this.#eventsBody(events));
     } catch {
       return false;
     }
@@ -100,26 +102,26 @@ export class Transport {
 
   /** Posts a batch with `keepalive`, the fallback when a beacon is refused. Never rejects. */
   postEventsKeepalive(events: SdkEvent[]): void {
-    const init: RequestInit = { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: this.eventsBody(events), keepalive: true };
-    this.options.fetch(this.eventsUrl, init).then(discardBody, () => undefined);
+    const init: RequestInit = { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: this.#eventsBody(events), keepalive: true };
+    this.#options.fetch(this.#eventsUrl, init).then(discardBody, () => undefined);
   }
 
-  private eventsBody(events: SdkEvent[]): string {
-    return JSON.stringify({ sdkKey: this.options.sdkKey, events });
+  #eventsBody(events: SdkEvent[]): string {
+    return JSON.stringify({ sdkKey: this.#options.sdkKey, events });
   }
 
-  private async request<T>(
+  async #request<T>(
     kind: HalyardErrorKind,
     url: string,
     init: RequestInit,
     parent: AbortSignal | undefined,
     read: (response: Response) => Promise<T>,
   ): Promise<T> {
-    const timeout = timeoutSignal(parent, this.options.timeoutMs);
+    const timeout = timeoutSignal(parent, this.#options.timeoutMs);
     try {
       let response: Response;
       try {
-        response = await this.options.fetch(url, { ...init, signal: timeout.signal });
+        response = await this.#options.fetch(url, { ...init, signal: timeout.signal });
       } catch (error) {
         throw new HalyardError(kind, `${kind} request to ${url} failed: ${errorMessage(error)}`, { cause: error });
       }
