@@ -7,7 +7,7 @@
  * back to back, written in place so that evaluation calls pass numbers only.
  * One module, not two: each module costs Node ~0.4 ms of cold start to import.
  */
-import wasmInit, { initSync, type InitOutput } from './wasm/evaluator_wasm.js';
+import { initSync, type InitOutput } from './wasm/evaluator_wasm.js';
 import type { Context } from './engine.js';
 
 /** Where the `.wasm` comes from: bytes, a URL, a fetch `Response`, or a compiled module. */
@@ -42,14 +42,22 @@ export function initWasmSync(source: WebAssembly.Module | BufferSource): void {
 }
 
 async function instantiate(source?: WasmSource): Promise<InitOutput> {
-  const from = source ?? (await defaultSource());
+  let from = await (source ?? defaultSource());
+  if (typeof from === 'string' || from instanceof URL) from = await fetch(from);
   if (from instanceof WebAssembly.Module) return initSync({ module: from });
   // Bytes are compiled here, not by the glue: its async path looks up the
   // global `Response`, which in Node loads the whole fetch implementation
-  // (20-30 ms of cold start). Instantiating a compiled module is synchronous
-  // everywhere, browsers' main threads included.
-  if (isBytes(from)) return initSync({ module: await WebAssembly.compile(from) });
-  return wasmInit({ module_or_path: from });
+  // (20-30 ms of cold start), and it adds ~1 KB to every bundle. Instantiating
+  // a compiled module is synchronous everywhere, browsers' main threads
+  // included. (WebAssembly.Module is `{}` to TypeScript: no instanceof narrows it away.)
+  return initSync({ module: isBytes(from) ? await WebAssembly.compile(from) : await compileResponse(from as Response) });
+}
+
+/** Compiles a fetched `.wasm`: streaming when it is served as application/wasm (compileStreaming refuses other types). */
+async function compileResponse(response: Response): Promise<WebAssembly.Module> {
+  if (!response.ok) throw new Error(`cannot fetch the engine: ${response.status} ${response.statusText} from ${response.url}`);
+  if (response.headers.get('content-type') === 'application/wasm') return WebAssembly.compileStreaming(response);
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 function isBytes(source: unknown): source is BufferSource {

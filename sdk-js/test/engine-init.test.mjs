@@ -18,9 +18,12 @@ test('before initWasm, load answers an error instead of throwing', () => {
 });
 
 test('a failed initWasm rejects, and a later one with a fetch Response succeeds once', async () => {
-  await assert.rejects(initWasm(new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9])));
-  const response = new Response(readFileSync(WASM), { headers: { 'content-type': 'application/wasm' } });
-  await initWasm(response);
+  const garbage = new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]);
+  await assert.rejects(initWasm(garbage));
+  await assert.rejects(initWasm(new Response(garbage, { headers: { 'content-type': 'application/wasm' } })));
+  await assert.rejects(initWasm(new Response('gone', { status: 404 })), /404/);
+  // Without the application/wasm type (which compileStreaming requires) the bytes compile whole.
+  await initWasm(new Response(readFileSync(WASM)));
   await initWasm(new Uint8Array([1, 2, 3])); // already initialized: the argument is not used
   const engine = Engine.load(DATAFILE);
   assert.equal(engine.isEnabled('on'), true);
