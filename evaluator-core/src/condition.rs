@@ -179,58 +179,65 @@ pub(crate) fn compile_condition(
     path: &str,
     interner: &mut Interner,
 ) -> Result<Node, DatafileError> {
-    compile_at_depth(condition, path, 0, interner)
+    // Paths are built on the way out of an error (below `condition`, then
+    // `path` in front), not for every node compiled.
+    compile_at_depth(condition, 0, interner).map_err(|e| e.in_field(path))
 }
 
 fn compile_at_depth(
     condition: &Condition,
-    path: &str,
     depth: usize,
     interner: &mut Interner,
 ) -> Result<Node, DatafileError> {
     if depth >= MAX_CONDITION_DEPTH {
-        return Err(DatafileError::new(
-            path,
-            format_args!("conditions nest deeper than {MAX_CONDITION_DEPTH} levels"),
-        ));
+        return Err(DatafileError::new("", DEPTH_ERROR));
     }
     let compile_all = |children: &[Condition], field: &str, interner: &mut Interner| {
         let nodes = try_map(children, |i, c| {
-            compile_at_depth(c, &format!("{path}.{field}[{i}]"), depth + 1, interner)
+            compile_at_depth(c, depth + 1, interner).map_err(|e| e.in_element(i).in_field(field))
         })?;
         Ok::<_, DatafileError>(nodes.into_boxed_slice())
     };
     Ok(match condition {
         Condition::All { all } => Node::All(compile_all(all, "all", interner)?),
         Condition::Any { any } => Node::Any(compile_all(any, "any", interner)?),
-        Condition::Not { not } => Node::Not(Box::new(compile_at_depth(
-            not,
-            &format!("{path}.not"),
-            depth + 1,
-            interner,
-        )?)),
-        Condition::Compare(cmp) => compile_comparison(cmp, path, interner)?,
+        Condition::Not { not } => Node::Not(Box::new(
+            compile_at_depth(not, depth + 1, interner).map_err(|e| e.in_field("not"))?,
+        )),
+        Condition::Compare(cmp) => compile_comparison(cmp, interner)?,
     })
 }
 
-fn compile_comparison(
-    cmp: &Comparison,
-    path: &str,
-    interner: &mut Interner,
-) -> Result<Node, DatafileError> {
-    let fail = |field: &str, message: &str| DatafileError::new(format!("{path}.{field}"), message);
+/// The error of a too deep condition; its number is [`MAX_CONDITION_DEPTH`].
+const DEPTH_ERROR: &str = "conditions nest deeper than 32 levels";
+
+/// The error at the comparison's `value`.
+fn bad_value(message: impl std::fmt::Display) -> DatafileError {
+    DatafileError::new("value", message)
+}
+
+/// The `value` operand, which scalar operators require.
+fn operand(cmp: &Comparison) -> Result<&Value, DatafileError> {
+    cmp.value.as_ref().ok_or_else(|| bad_value("is required"))
+}
+
+fn compile_comparison(cmp: &Comparison, interner: &mut Interner) -> Result<Node, DatafileError> {
+    const SCALAR: &str = "must be a string, number or boolean";
     if cmp.attribute.is_empty() {
-        return Err(fail("attribute", "must not be empty"));
+        return Err(DatafileError::new("attribute", "must not be empty"));
     }
     let attr = interner.intern(&cmp.attribute);
-    let is_list_op = matches!(cmp.op, Operator::In | Operator::NotIn);
+    let op = cmp.op;
+    let is_list_op = matches!(op, Operator::In | Operator::NotIn);
     match (is_list_op, &cmp.value, &cmp.values) {
-        (true, Some(_), _) => return Err(fail("value", "in/notIn take `values`, not `value`")),
-        (false, _, Some(_)) => return Err(fail("values", "only in/notIn take `values`")),
+        (true, Some(_), _) => return Err(bad_value("in/notIn take `values`, not `value`")),
+        (false, _, Some(_)) => {
+            return Err(DatafileError::new("values", "only in/notIn take `values`"))
+        }
         _ => {}
     }
     let takes_case = matches!(
-        cmp.op,
+        op,
         Operator::Eq
             | Operator::Neq
             | Operator::In
@@ -240,103 +247,93 @@ fn compile_comparison(
             | Operator::EndsWith
             | Operator::Regex
     );
-    if cmp.case_insensitive && !takes_case {
-        return Err(fail("caseInsensitive", "applies to string operators only"));
-    }
     let ci = cmp.case_insensitive;
-    let value = || {
-        cmp.value
-            .as_ref()
-            .ok_or_else(|| fail("value", "is required"))
-    };
-    let text = || -> Result<Box<str>, DatafileError> {
-        match value()? {
-            Value::String(s) => Ok(fold(s, ci)),
-            _ => Err(fail("value", "must be a string")),
-        }
-    };
-    let number = || {
-        value()?
-            .as_f64()
-            .ok_or_else(|| fail("value", "must be a number"))
-    };
-    let semver = || match value()? {
-        Value::String(s) => parse_strict_semver(s)
-            .map_err(|e| fail("value", &format!("not a semantic version: {e}"))),
-        _ => Err(fail("value", "must be a semantic version string")),
-    };
-    let date = || match value()? {
-        Value::Number(n) => n.as_f64().ok_or_else(|| fail("value", "bad number")),
-        Value::String(s) => parse_rfc3339_ms(s)
-            .map(|ms| ms as f64)
-            .ok_or_else(|| fail("value", "not an RFC 3339 date-time")),
-        _ => Err(fail(
-            "value",
-            "must be an RFC 3339 string or epoch milliseconds",
-        )),
-    };
-    let test = match cmp.op {
+    if ci && !takes_case {
+        return Err(DatafileError::new(
+            "caseInsensitive",
+            "applies to string operators only",
+        ));
+    }
+    let test = match op {
         Operator::Eq | Operator::Neq => Test::Equals {
-            text: scalar_text(value()?, ci)
-                .ok_or_else(|| fail("value", "must be a string, number or boolean"))?,
+            text: scalar_text(operand(cmp)?, ci).ok_or_else(|| bad_value(SCALAR))?,
             ci,
-            negate: cmp.op == Operator::Neq,
+            negate: op == Operator::Neq,
         },
         Operator::In | Operator::NotIn => {
             let values = cmp
                 .values
                 .as_ref()
-                .ok_or_else(|| fail("values", "is required"))?;
+                .ok_or_else(|| DatafileError::new("values", "is required"))?;
             let texts = try_map(values, |i, v| {
                 scalar_text(v, ci).ok_or_else(|| {
-                    fail(
-                        &format!("values[{i}]"),
-                        "must be a string, number or boolean",
-                    )
+                    DatafileError::new("", SCALAR)
+                        .in_element(i)
+                        .in_field("values")
                 })
             })?;
             Test::OneOf {
                 set: ValueSet::new(texts),
                 ci,
-                negate: cmp.op == Operator::NotIn,
+                negate: op == Operator::NotIn,
             }
         }
-        Operator::Contains => Test::Contains { text: text()?, ci },
-        Operator::StartsWith => Test::StartsWith { text: text()?, ci },
-        Operator::EndsWith => Test::EndsWith { text: text()?, ci },
+        Operator::Contains | Operator::StartsWith | Operator::EndsWith => {
+            let text = match operand(cmp)? {
+                Value::String(s) => fold(s, ci),
+                _ => return Err(bad_value("must be a string")),
+            };
+            match op {
+                Operator::Contains => Test::Contains { text, ci },
+                Operator::StartsWith => Test::StartsWith { text, ci },
+                _ => Test::EndsWith { text, ci },
+            }
+        }
         Operator::Lt | Operator::Lte | Operator::Gt | Operator::Gte => Test::Number {
-            cmp: Cmp::of(cmp.op),
-            operand: number()?,
+            cmp: Cmp::of(op),
+            operand: operand(cmp)?
+                .as_f64()
+                .ok_or_else(|| bad_value("must be a number"))?,
         },
         Operator::SemverEq
         | Operator::SemverLt
         | Operator::SemverLte
         | Operator::SemverGt
         | Operator::SemverGte => Test::Semver {
-            cmp: Cmp::of(cmp.op),
-            operand: semver()?,
+            cmp: Cmp::of(op),
+            operand: match operand(cmp)? {
+                Value::String(s) => parse_strict_semver(s)
+                    .map_err(|e| bad_value(format_args!("not a semantic version: {e}")))?,
+                _ => return Err(bad_value("must be a semantic version string")),
+            },
         },
-        Operator::Before => Test::Date {
-            after: false,
-            operand: date()?,
-        },
-        Operator::After => Test::Date {
-            after: true,
-            operand: date()?,
+        Operator::Before | Operator::After => Test::Date {
+            after: op == Operator::After,
+            operand: match operand(cmp)? {
+                Value::Number(n) => n.as_f64().ok_or_else(|| bad_value("bad number"))?,
+                Value::String(s) => parse_rfc3339_ms(s)
+                    .ok_or_else(|| bad_value("not an RFC 3339 date-time"))?
+                    as f64,
+                _ => {
+                    return Err(bad_value(
+                        "must be an RFC 3339 string or epoch milliseconds",
+                    ))
+                }
+            },
         },
         Operator::Exists => match &cmp.value {
             None => return Ok(Node::Exists(attr, true)),
             Some(Value::Bool(b)) => return Ok(Node::Exists(attr, *b)),
-            Some(_) => return Err(fail("value", "exists takes an optional boolean")),
+            Some(_) => return Err(bad_value("exists takes an optional boolean")),
         },
         Operator::Regex => {
-            let pattern = match value()? {
+            let pattern = match operand(cmp)? {
                 Value::String(s) if s.len() <= MAX_REGEX_LEN => s,
-                Value::String(_) => return Err(fail("value", "regex longer than 1024 bytes")),
-                _ => return Err(fail("value", "must be a regex string")),
+                Value::String(_) => return Err(bad_value("regex longer than 1024 bytes")),
+                _ => return Err(bad_value("must be a regex string")),
             };
             let re = Regex::new(pattern, ci)
-                .map_err(|e| fail("value", &format!("invalid regex: {e}")))?;
+                .map_err(|e| bad_value(format_args!("invalid regex: {e}")))?;
             Test::Regex(re)
         }
     };

@@ -11,87 +11,81 @@ const MAX_DIGITS: usize = 800;
 
 /// Parses `[+-](digits[.digits]|.digits)[(e|E)[+-]digits]`; `None` otherwise.
 pub fn parse_f64(text: &str) -> Option<f64> {
-    if let Some(n) = short_decimal(text) {
-        return Some(n);
-    }
     let bytes = text.as_bytes();
     let (negative, rest) = match bytes.first() {
         Some(b'-') => (true, &bytes[1..]),
         Some(b'+') => (false, &bytes[1..]),
         _ => (false, bytes),
     };
-    // On the stack: a heap buffer per number was most of a datafile's float reading.
-    let mut buffer = [0u8; MAX_DIGITS + 1];
-    let mut len = 0;
-    // Decimal exponent of the last kept digit.
+    // One pass over the digits keeps the first 19 significant ones (they fit
+    // a u64) and the decimal exponent of the last one kept.
+    let mut mantissa = 0u64;
+    let mut significant = 0usize;
     let mut exp: i64 = 0;
-    let (mut seen_digit, mut seen_point, mut sticky) = (false, false, false);
-    let mut i = 0;
-    while i < rest.len() {
-        match rest[i] {
-            d @ b'0'..=b'9' => {
+    let (mut seen_digit, mut seen_point) = (false, false);
+    let mut end = 0;
+    while let Some(&b) = rest.get(end) {
+        match b {
+            b'0'..=b'9' => {
                 seen_digit = true;
-                if len < MAX_DIGITS && (d != b'0' || len > 0) {
-                    buffer[len] = d - b'0';
-                    len += 1;
+                significant += usize::from(significant > 0 || b != b'0');
+                // Past 19 digits `big_digits` reads them all again.
+                if significant <= MAX_WORD_DIGITS {
+                    mantissa = mantissa * 10 + u64::from(b - b'0');
                     exp -= i64::from(seen_point);
-                } else if len == 0 {
-                    // A dropped leading zero after the point still moves it.
-                    exp -= i64::from(seen_point);
-                } else {
-                    // So does a digit past MAX_DIGITS before the point.
-                    exp += i64::from(!seen_point);
-                    sticky |= d != b'0';
                 }
             }
             b'.' if !seen_point => seen_point = true,
             _ => break,
         }
-        i += 1;
+        end += 1;
     }
     if !seen_digit {
         return None;
     }
-    if i < rest.len() {
-        if !matches!(rest[i], b'e' | b'E') {
-            return None;
-        }
-        exp = exp.saturating_add(parse_exponent(&rest[i + 1..])?);
-    }
-    if sticky {
-        buffer[len] = 1;
-        len += 1;
-        exp -= 1;
-    }
-    let magnitude = magnitude(&buffer[..len], exp);
+    let written = match rest.get(end) {
+        None => 0,
+        Some(b'e' | b'E') => parse_exponent(&rest[end + 1..])?,
+        Some(_) => return None,
+    };
+    let magnitude = if significant <= MAX_WORD_DIGITS {
+        magnitude(mantissa, exp.saturating_add(written))
+    } else {
+        let (num, exp) = big_digits(&rest[..end]);
+        magnitude_big(num, exp.saturating_add(written))
+    };
     Some(if negative { -magnitude } else { magnitude })
 }
 
-/// `[-]digits[.digits]` with at most 15 digits (most numbers of a datafile):
-/// they and the power of ten under them are exact, so one division rounds
-/// correctly (Clinger). `None` leaves it to the general path.
-fn short_decimal(text: &str) -> Option<f64> {
-    if text.len() > 17 {
-        return None;
-    }
-    let (negative, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    if whole.len() + fraction.len() > 15 || whole.len() + fraction.len() == 0 {
-        return None;
-    }
-    let mut mantissa = 0u64;
-    for b in whole.bytes().chain(fraction.bytes()) {
-        if !b.is_ascii_digit() {
-            return None;
+/// Significant digits that always fit a u64.
+const MAX_WORD_DIGITS: usize = 19;
+
+/// The digits of `[digits][.digits]` as a big integer (at most
+/// [`MAX_DIGITS`], then a sticky digit) and the decimal exponent of its last.
+fn big_digits(text: &[u8]) -> (Big, i64) {
+    let mut num = Big::default();
+    let (mut len, mut exp, mut seen_point, mut sticky) = (0, 0i64, false, false);
+    for &b in text {
+        if b == b'.' {
+            seen_point = true;
+        } else if len < MAX_DIGITS && (b != b'0' || len > 0) {
+            num.mul_add(10, u32::from(b - b'0'));
+            len += 1;
+            exp -= i64::from(seen_point);
+        } else if len == 0 {
+            // A dropped leading zero after the point still moves it.
+            exp -= i64::from(seen_point);
+        } else {
+            // So does a digit past MAX_DIGITS before the point.
+            exp += i64::from(!seen_point);
+            sticky |= b != b'0';
         }
-        mantissa = mantissa * 10 + u64::from(b - b'0');
     }
-    let power = fraction.bytes().fold(1.0, |p, _| p * 10.0);
-    let magnitude = mantissa as f64 / power;
-    Some(if negative { -magnitude } else { magnitude })
+    if sticky {
+        num.mul_add(10, 1);
+        exp -= 1;
+    }
+    (num, exp)
 }
 
 /// `[+-]digits`, saturating far outside the range any f64 needs.
@@ -114,31 +108,23 @@ fn parse_exponent(bytes: &[u8]) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
-/// The f64 nearest to digits × 10^exp (ties to even).
-fn magnitude(digits: &[u8], exp: i64) -> f64 {
-    if digits.is_empty() {
+/// The f64 nearest to mantissa × 10^exp (ties to even).
+fn magnitude(mantissa: u64, exp: i64) -> f64 {
+    if mantissa == 0 {
         return 0.0;
     }
-    let scale = exp + digits.len() as i64;
-    if scale > 310 {
-        return f64::INFINITY;
-    }
-    if scale < -330 {
-        return 0.0;
-    }
-    // Exact when the digits fit 2^53 and 10^|exp| is an exact f64 (Clinger).
-    if digits.len() <= 15 && exp.abs() <= 22 {
-        let mantissa = digits.iter().fold(0u64, |m, &d| m * 10 + u64::from(d)) as f64;
+    // Exact when the mantissa fits 2^53 and 10^|exp| is an exact f64 (Clinger).
+    if mantissa <= 1 << 53 && exp.abs() <= 22 {
         let power = (0..exp.abs()).fold(1.0, |p, _| p * 10.0);
+        let mantissa = mantissa as f64;
         return if exp < 0 {
             mantissa / power
         } else {
             mantissa * power
         };
     }
-    // Up to 19 digits (< 2^64) and 10^19: exact in 128 bits, one rounding.
-    if digits.len() <= 19 && exp.abs() <= 19 {
-        let mantissa = digits.iter().fold(0u64, |m, &d| m * 10 + u64::from(d));
+    // 10^19 and below: exact in 128 bits, one rounding.
+    if exp.abs() <= 19 {
         let power = (0..exp.abs()).fold(1u128, |p, _| p * 10);
         if exp >= 0 {
             return (u128::from(mantissa) * power) as f64;
@@ -150,9 +136,20 @@ fn magnitude(digits: &[u8], exp: i64) -> f64 {
         let quotient = (num / power) | u128::from(num % power != 0);
         return scale_by_power_of_two(quotient as f64, -i64::from(shift));
     }
-    let mut num = Big::default();
-    for &d in digits {
-        num.mul_add(10, u32::from(d));
+    magnitude_big(Big(vec![mantissa as u32, (mantissa >> 32) as u32]), exp)
+}
+
+/// The f64 nearest to num × 10^exp for num > 0 (ties to even).
+fn magnitude_big(mut num: Big, exp: i64) -> f64 {
+    // Within a few units of the value's decimal exponent (3/10 < log10 2):
+    // far enough outside the f64 range the answer is known, and the
+    // arithmetic below stays small.
+    let scale = exp + num.bit_len() as i64 * 3 / 10;
+    if scale > 320 {
+        return f64::INFINITY;
+    }
+    if scale < -340 {
+        return 0.0;
     }
     let mut den = Big::from(1);
     for _ in 0..exp.abs() {
@@ -334,6 +331,20 @@ mod tests {
             "1.00000000000000011102230246251565404236316680908203125",
             "1.00000000000000011102230246251565404236316680908203124",
             "1.00000000000000011102230246251565404236316680908203126",
+            // Around 2^53 and the 19 digits a u64 keeps.
+            "9007199254740992",
+            "9007199254740993e-3",
+            "0.3333333333333333",
+            "9999999999999999999",
+            "9999999999999999999e-19",
+            "99999999999999999999",
+            "18446744073709551615e-20",
+            "1234567890123456789012345e-300",
+            "1234567890123456789012345e-348",
+            "1234567890123456789012345e-360",
+            "1234567890123456789012345e284",
+            "1234567890123456789012345e300",
+            "0.00000000000000000000000000000000000000000000000001e50",
         ] {
             assert_eq!(
                 parse_f64(text).map(f64::to_bits),

@@ -24,6 +24,9 @@ pub use write::{write_integer, write_string, write_value};
 /// overflow the stack.
 const MAX_DEPTH: usize = 128;
 
+/// |i64::MIN|, the largest magnitude of a negative integer kept exact.
+const I64_MIN_MAGNITUDE: u64 = 1 << 63;
+
 /// Parses one JSON document. Errors have an empty path and say where
 /// (`EOF while parsing an object at line 1 column 20`).
 pub fn parse(text: &str) -> Result<Value, DatafileError> {
@@ -339,13 +342,17 @@ impl<'a> Reader<'a> {
         }
         let text = self.text.get(start..self.pos).unwrap_or_default();
         // Integers stay exact when they fit; `-0` is the float -0, as in serde_json.
-        if integer && !negative {
-            if let Ok(n) = text.parse::<u64>() {
-                return Ok(n.into());
-            }
-        } else if let Some(n) = integer.then(|| text.parse::<i64>().ok()).flatten() {
-            if n != 0 {
-                return Ok(n.into());
+        if integer {
+            let mut digits = text.bytes().skip(usize::from(negative));
+            let magnitude = digits.try_fold(0u64, |n, d| {
+                n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+            });
+            match (magnitude, negative) {
+                (Some(n), false) => return Ok(n.into()),
+                (Some(n @ 1..=I64_MIN_MAGNITUDE), true) => {
+                    return Ok(0i64.wrapping_sub_unsigned(n).into())
+                }
+                _ => {}
             }
         }
         let float = parse_f64(text).and_then(Number::from_f64);
