@@ -1,13 +1,12 @@
 import { Engine } from './engine.js';
-import { Emitter } from './emitter.js';
+import { Emitter, listen, pageDocument } from './emitter.js';
 import { HalyardError, toHalyardError } from './errors.js';
 import { resolveOptions, type ClientOptions } from './options.js';
 import { Reporter } from './reporter.js';
 import { RevisionStream } from './stream.js';
 import { Transport } from './transport.js';
-import { backoffDelay, Timer } from './timing.js';
+import { backoffDelay, MAX_BACKOFF_MS, Timer } from './timing.js';
 import type { Context, ErrorCode, Evaluation, Value, ValueType } from './evaluation.js';
-import { SDK_VERSION } from './version.js';
 
 /** Payload of the `change` event. */
 export interface ChangeEvent {
@@ -47,9 +46,6 @@ export interface Runtime {
   initialize(): Promise<void>;
 }
 
-const MAX_BACKOFF_MS = 60_000;
-const STREAM_IDLE_MS = 45_000; // three missed keep-alives (the server sends one every 15 s)
-
 /**
  * A Halyard client: evaluates flags locally against the environment's
  * datafile, keeps that datafile fresh, and reports impressions, counts and
@@ -85,23 +81,8 @@ export class HalyardClient {
     this.#context = this.#options.context;
     const { baseUrl, sdkKey } = this.#options;
     if (baseUrl !== undefined && sdkKey !== undefined) {
-      this.#transport = new Transport({
-        baseUrl,
-        sdkKey,
-        fetch: this.#options.fetch,
-        sdkType: runtime.sdkType,
-        sdkVersion: SDK_VERSION,
-        timeoutMs: this.#options.requestTimeoutMs,
-        browserCache: typeof (globalThis as { document?: unknown }).document !== 'undefined',
-      });
-      if (this.#options.sendEvents) {
-        this.#reporter = new Reporter({
-          transport: this.#transport,
-          capacity: this.#options.eventQueueCapacity,
-          flushIntervalMs: this.#options.flushIntervalMs,
-          onError: (error) => this.#emitError(error),
-        });
-      }
+      this.#transport = new Transport({ ...this.#options, baseUrl, sdkKey }, runtime.sdkType);
+      if (this.#options.sendEvents) this.#reporter = new Reporter(this.#transport, this.#options, (error) => this.#emitError(error));
     }
     this.#readyPromise = new Promise<void>((resolve, reject) => {
       this.#settleReady = (error) => (error ? reject(error) : resolve());
@@ -274,16 +255,8 @@ export class HalyardClient {
     this.#requestRefresh();
     if (this.#options.stream) this.#startStream(this.#transport);
     this.#reporter?.start();
-    this.#refreshWhenBackOnline();
-  }
-
-  /** In a page, a connection coming back triggers a fetch at once instead of after the backoff. */
-  #refreshWhenBackOnline(): void {
-    const win = globalThis as unknown as Partial<Window>;
-    if (typeof (globalThis as { document?: unknown }).document === 'undefined' || !win.addEventListener) return;
-    const onOnline = () => this.#requestRefresh();
-    win.addEventListener('online', onOnline);
-    this.#removeOnlineListener = () => win.removeEventListener?.('online', onOnline);
+    // In a page, a connection coming back triggers a fetch at once instead of after the backoff.
+    if (pageDocument()) this.#removeOnlineListener = listen(globalThis, 'online', () => this.#requestRefresh());
   }
 
   #startStream(transport: Transport): void {
@@ -294,9 +267,6 @@ export class HalyardClient {
         if (revision !== this.#engine?.revision) this.#requestRefresh();
       },
       onError: (error) => this.#emitError(error),
-      idleTimeoutMs: STREAM_IDLE_MS,
-      backoffMs: 1_000,
-      maxBackoffMs: MAX_BACKOFF_MS,
     });
     this.#stream.start();
   }

@@ -38,6 +38,18 @@ export class Emitter<Events> {
   }
 }
 
+/** The page's document, or undefined outside a page (Node, Deno, workers). */
+export function pageDocument(): Document | undefined {
+  const doc = (globalThis as { document?: Document }).document;
+  return typeof doc?.addEventListener === 'function' && typeof globalThis.addEventListener === 'function' ? doc : undefined;
+}
+
+/** Adds `listener` for `type` on `target` (the page's window or document); returns what removes it. */
+export function listen(target: EventTarget, type: string, listener: () => void): () => void {
+  target.addEventListener(type, listener);
+  return () => target.removeEventListener(type, listener);
+}
+
 function reportListenerError(error: unknown): void {
   // Browsers, Deno and workerd have reportError (the same path as an uncaught
   // exception, without unwinding us); Node 20 does not, so it gets a log line.

@@ -53,22 +53,23 @@ export function resolveOptions(options: ClientOptions): Required<Omit<ClientOpti
     throw new TypeError('createClient: pass baseUrl and sdkKey, or a bootstrap datafile');
   }
   return {
-    sdkKey,
-    baseUrl,
-    datafile: options.datafile,
-    clock: options.clock,
+    ...options,
     context: options.context ?? {},
-    pollIntervalMs: nonNegative('pollIntervalMs', options.pollIntervalMs, 30_000),
+    pollIntervalMs: nonNegative(options, 'pollIntervalMs', 30_000),
     stream: options.stream ?? false,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     sendEvents: options.sendEvents ?? baseUrl !== undefined,
-    flushIntervalMs: nonNegative('flushIntervalMs', options.flushIntervalMs, 10_000),
-    eventQueueCapacity: nonNegative('eventQueueCapacity', options.eventQueueCapacity, 1_000),
-    requestTimeoutMs: nonNegative('requestTimeoutMs', options.requestTimeoutMs, 10_000),
+    flushIntervalMs: nonNegative(options, 'flushIntervalMs', 10_000),
+    eventQueueCapacity: nonNegative(options, 'eventQueueCapacity', 1_000),
+    requestTimeoutMs: nonNegative(options, 'requestTimeoutMs', 10_000),
   };
 }
 
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
+type NumericOption = 'pollIntervalMs' | 'flushIntervalMs' | 'eventQueueCapacity' | 'requestTimeoutMs';
+
+/** Option `name`, or `fallback` when absent; a negative or non-finite number throws. */
+function nonNegative(options: ClientOptions, name: NumericOption, fallback: number): number {
+  const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new TypeError(`createClient: ${name} must be a finite number >= 0`);

@@ -1,3 +1,4 @@
+import { listen, pageDocument } from './emitter.js';
 import { HalyardError, toHalyardError } from './errors.js';
 import { EventQueue, batchEvents } from './events.js';
 import type { Transport } from './transport.js';
@@ -7,14 +8,12 @@ const POST_BATCH_EVENTS = 500;
 const POST_BATCH_BYTES = 256 * 1024;
 const BEACON_BATCH_BYTES = 60 * 1024; // browsers cap a page's in-flight beacons at 64 KiB
 
-/** How a Reporter sends and whom it tells about failures. */
+/** How much a Reporter holds and how often it sends (the client options of those names). */
 export interface ReporterOptions {
-  transport: Transport;
   /** Events held at most while they cannot be sent. */
-  capacity: number;
+  eventQueueCapacity: number;
   /** Post every this many ms; 0 only on flush(), page hide and close(). */
   flushIntervalMs: number;
-  onError: (error: HalyardError) => void;
 }
 
 /**
@@ -30,11 +29,16 @@ export class Reporter {
   #flushing: Promise<void> = Promise.resolve();
   #removePageHideListeners: (() => void) | undefined;
   #stopped = false;
-  readonly #options: ReporterOptions;
+  readonly #transport: Transport;
+  readonly #flushIntervalMs: number;
+  readonly #onError: (error: HalyardError) => void;
 
-  constructor(options: ReporterOptions) {
-    this.#options = options;
-    this.queue = new EventQueue({ capacity: options.capacity, dedupeCapacity: 10_000, now: Date.now });
+  /** Sends through `transport`; failures go to `onError`. */
+  constructor(transport: Transport, options: ReporterOptions, onError: (error: HalyardError) => void) {
+    this.#transport = transport;
+    this.#flushIntervalMs = options.flushIntervalMs;
+    this.#onError = onError;
+    this.queue = new EventQueue({ capacity: options.eventQueueCapacity, dedupeCapacity: 10_000, now: Date.now });
   }
 
   /** Starts the flush interval and, in a browser, the page-hide beacon. */
@@ -59,8 +63,8 @@ export class Reporter {
   }
 
   #scheduleFlush(): void {
-    if (this.#stopped || this.#options.flushIntervalMs === 0) return;
-    this.#timer.schedule(this.#options.flushIntervalMs, () => {
+    if (this.#stopped || this.#flushIntervalMs === 0) return;
+    this.#timer.schedule(this.#flushIntervalMs, () => {
       this.flush().finally(() => this.#scheduleFlush());
     });
   }
@@ -69,39 +73,32 @@ export class Reporter {
     const batches = batchEvents(this.queue.drain(), POST_BATCH_EVENTS, POST_BATCH_BYTES);
     for (let i = 0; i < batches.length; i++) {
       try {
-        await this.#options.transport.postEvents(batches[i], this.#outbound.signal);
+        await this.#transport.postEvents(batches[i], this.#outbound.signal);
       } catch (error) {
         const status = error instanceof HalyardError ? error.status : undefined;
         // A 4xx other than 408/429 means the batch itself is refused: resending cannot help.
         const refused = status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
         this.queue.requeue(batches.slice(refused ? i + 1 : i).flat());
-        this.#options.onError(toHalyardError('events', error));
+        this.#onError(toHalyardError('events', error));
         return;
       }
     }
   }
 
   #listenForPageHide(): void {
-    const doc = (globalThis as { document?: Document }).document;
-    const win = globalThis as unknown as Partial<Window>;
-    if (!doc?.addEventListener || !win.addEventListener) return;
-    const onVisibility = () => {
-      if (doc.visibilityState === 'hidden') this.#beaconQueued();
-    };
-    const onPageHide = () => this.#beaconQueued();
-    doc.addEventListener('visibilitychange', onVisibility);
-    win.addEventListener('pagehide', onPageHide);
-    this.#removePageHideListeners = () => {
-      doc.removeEventListener('visibilitychange', onVisibility);
-      win.removeEventListener?.('pagehide', onPageHide);
-    };
+    const doc = pageDocument();
+    if (!doc) return;
+    const removers = [
+      listen(doc, 'visibilitychange', () => {
+        if (doc.visibilityState === 'hidden') this.#beaconQueued();
+      }),
+      listen(globalThis, 'pagehide', () => this.#beaconQueued()),
+    ];
+    this.#removePageHideListeners = () => removers.forEach((remove) => remove());
   }
 
   /** Sends everything queued in a way that survives the page going away. */
   #beaconQueued(): void {
-    const { transport } = this.#options;
-    for (const batch of batchEvents(this.queue.drain(), POST_BATCH_EVENTS, BEACON_BATCH_BYTES)) {
-      if (!transport.beaconEvents(batch)) transport.postEventsKeepalive(batch);
-    }
+    for (const batch of batchEvents(this.queue.drain(), POST_BATCH_EVENTS, BEACON_BATCH_BYTES)) this.#transport.beaconEvents(batch);
   }
 }

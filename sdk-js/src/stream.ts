@@ -1,6 +1,9 @@
 import { HalyardError, toHalyardError } from './errors.js';
 import { errorMessage, type FetchLike } from './transport.js';
-import { backoffDelay, sleep } from './timing.js';
+import { backoffDelay, MAX_BACKOFF_MS, sleep } from './timing.js';
+
+const IDLE_TIMEOUT_MS = 45_000; // three missed keep-alives (the server sends one every 15 s)
+const BACKOFF_MS = 1_000; // the first reconnect delay; doubles per consecutive failure
 
 /** One dispatched Server-Sent Event. */
 export interface SseEvent {
@@ -68,7 +71,7 @@ export class SseParser {
   }
 }
 
-/** Callbacks and knobs of a RevisionStream. */
+/** Where a RevisionStream connects and whom it tells. */
 export interface RevisionStreamOptions {
   url: string;
   fetch: FetchLike;
@@ -76,11 +79,6 @@ export interface RevisionStreamOptions {
   onRevision: (revision: number) => void;
   /** Called when a connection fails or drops (the stream then reconnects by itself). */
   onError: (error: HalyardError) => void;
-  /** Reconnect when nothing (not even a keep-alive comment) arrived for this long. */
-  idleTimeoutMs: number;
-  /** First reconnect delay; doubles per consecutive failure up to `maxBackoffMs`. */
-  backoffMs: number;
-  maxBackoffMs: number;
 }
 
 /**
@@ -121,8 +119,7 @@ export class RevisionStream {
         this.#failures++;
         this.#options.onError(toHalyardError('stream', error));
       }
-      const { backoffMs, maxBackoffMs } = this.#options;
-      await sleep(backoffDelay(this.#failures, backoffMs, maxBackoffMs), this.#stopper.signal);
+      await sleep(backoffDelay(this.#failures, BACKOFF_MS, MAX_BACKOFF_MS), this.#stopper.signal);
     }
   }
 
@@ -131,7 +128,7 @@ export class RevisionStream {
     let idle: ReturnType<typeof setTimeout> | undefined;
     const armIdle = () => {
       clearTimeout(idle);
-      idle = setTimeout(() => connection.abort(new Error('revision stream went silent')), this.#options.idleTimeoutMs);
+      idle = setTimeout(() => connection.abort(new Error('revision stream went silent')), IDLE_TIMEOUT_MS);
     };
     const parser = new SseParser((event) => this.#handleEvent(event));
     try {

@@ -1,3 +1,6 @@
+/** The longest wait between retries, of the datafile fetch and of the stream. */
+export const MAX_BACKOFF_MS = 60_000;
+
 /**
  * Exponential backoff with jitter: the nth consecutive failure waits between
  * half and all of `min(maxMs, baseMs * 2^(n-1))`. Half is kept fixed so a

@@ -1,6 +1,8 @@
+import { pageDocument } from './emitter.js';
 import { HalyardError, type HalyardErrorKind } from './errors.js';
 import type { SdkEvent } from './events.js';
 import { timeoutSignal } from './timing.js';
+import { SDK_VERSION } from './version.js';
 
 /** The subset of `fetch` the client uses; any WHATWG-compatible implementation works. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -13,29 +15,29 @@ export interface TransportOptions {
   baseUrl: string;
   sdkKey: string;
   fetch: FetchLike;
-  sdkType: string;
-  sdkVersion: string;
   /** Per-request limit for everything but the stream. */
-  timeoutMs: number;
-  /** Revalidate through the browser's HTTP cache instead of sending If-None-Match (pages only). */
-  browserCache: boolean;
+  requestTimeoutMs: number;
 }
 
 /** The four public SDK endpoints (datafile, stream, heartbeat, events) for one sdkKey. */
 export class Transport {
-  /** `GET` the current datafile (ETag / 304). */
-  readonly datafileUrl: string;
   /** `GET` the Server-Sent Events revision stream. */
   readonly streamUrl: string;
+  readonly #datafileUrl: string;
   readonly #heartbeatUrl: string;
   readonly #eventsUrl: string;
   readonly #options: TransportOptions;
+  readonly #sdkType: string;
+  // In a page the browser's HTTP cache revalidates the datafile (see fetchDatafile).
+  readonly #browserCache = pageDocument() !== undefined;
 
-  constructor(options: TransportOptions) {
+  /** `sdkType` is the heartbeat's: which entry point made the client. */
+  constructor(options: TransportOptions, sdkType: string) {
     this.#options = options;
+    this.#sdkType = sdkType;
     const base = options.baseUrl.replace(/\/+$/, '');
     const key = encodeURIComponent(options.sdkKey);
-    this.datafileUrl = `${base}/api/sdk/datafile/${key}`;
+    this.#datafileUrl = `${base}/api/sdk/datafile/${key}`;
     this.streamUrl = `${base}/api/sdk/stream/${key}`;
     this.#heartbeatUrl = `${base}/api/sdk/heartbeat`;
     this.#eventsUrl = `${base}/api/sdk/events`;
@@ -56,9 +58,9 @@ export class Transport {
    */
   async fetchDatafile(etag: string | null, signal: AbortSignal): Promise<DatafileResponse> {
     const init: RequestInit = { headers: { accept: 'application/json' } };
-    if (this.#options.browserCache) init.cache = 'no-cache';
+    if (this.#browserCache) init.cache = 'no-cache';
     else if (etag) init.headers = { accept: 'application/json', 'if-none-match': etag };
-    return this.#request('datafile', this.datafileUrl, init, signal, async (response) => {
+    return this.#request('datafile', this.#datafileUrl, init, signal, async (response) => {
       const responseEtag = response.headers.get('etag');
       if (response.status === 304 || (etag !== null && responseEtag === etag)) {
         await discardBody(response);
@@ -70,8 +72,7 @@ export class Transport {
 
   /** Posts the contract-004 heartbeat (bounded by the request timeout only). Throws HalyardError('heartbeat') on failure. */
   async sendHeartbeat(): Promise<void> {
-    const { sdkKey, sdkType, sdkVersion } = this.#options;
-    const body = JSON.stringify({ sdkKey, sdkType, sdkVersion });
+    const body = JSON.stringify({ sdkKey: this.#options.sdkKey, sdkType: this.#sdkType, sdkVersion: SDK_VERSION });
     const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
     await this.#request('heartbeat', this.#heartbeatUrl, init, undefined, discardBody);
   }
@@ -82,32 +83,28 @@ export class Transport {
    * Throws HalyardError('events') on failure.
    */
   async postEvents(events: SdkEvent[], signal: AbortSignal): Promise<void> {
-    const init = { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: this.#eventsBody(events) };
-    await this.#request('events', this.#eventsUrl, init, signal, discardBody);
+    await this.#request('events', this.#eventsUrl, this.#eventsInit(events), signal, discardBody);
   }
 
   /**
-   * Hands one batch to `navigator.sendBeacon`, which outlives the page.
-   * Returns false when the browser refused it (or there is no beacon API).
+   * Sends one batch in a way that outlives the page: `navigator.sendBeacon`,
+   * or a `keepalive` fetch when the browser refuses the beacon (or has none).
+   * Never throws or rejects.
    */
-  beaconEvents(events: SdkEvent[]): boolean {
+  beaconEvents(events: SdkEvent[]): void {
+    const init = this.#eventsInit(events);
     const nav = (globalThis as { navigator?: { sendBeacon?: (url: string, body: string) => boolean } }).navigator;
-    if (typeof nav?.sendBeacon !== 'function') return false;
     try {
-      return nav.sendBeacon(this.#eventsUrl, this.#eventsBody(events));
+      if (nav?.sendBeacon?.(this.#eventsUrl, init.body)) return;
     } catch {
-      return false;
+      // refused: the fetch below
     }
+    this.#options.fetch(this.#eventsUrl, { ...init, keepalive: true }).then(discardBody, () => undefined);
   }
 
-  /** Posts a batch with `keepalive`, the fallback when a beacon is refused. Never rejects. */
-  postEventsKeepalive(events: SdkEvent[]): void {
-    const init: RequestInit = { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: this.#eventsBody(events), keepalive: true };
-    this.#options.fetch(this.#eventsUrl, init).then(discardBody, () => undefined);
-  }
-
-  #eventsBody(events: SdkEvent[]): string {
-    return JSON.stringify({ sdkKey: this.#options.sdkKey, events });
+  #eventsInit(events: SdkEvent[]) {
+    const body = JSON.stringify({ sdkKey: this.#options.sdkKey, events });
+    return { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body };
   }
 
   async #request<T>(
@@ -117,7 +114,7 @@ export class Transport {
     parent: AbortSignal | undefined,
     read: (response: Response) => Promise<T>,
   ): Promise<T> {
-    const timeout = timeoutSignal(parent, this.#options.timeoutMs);
+    const timeout = timeoutSignal(parent, this.#options.requestTimeoutMs);
     try {
       let response: Response;
       try {
