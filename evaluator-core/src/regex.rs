@@ -303,12 +303,12 @@ impl Parser {
         }
         if self.ci {
             // Small ranges gain their lowercase letters; the text is folded too.
-            let folded: Vec<(char, char)> = ranges
-                .iter()
-                .filter(|(low, high)| (*high as u32) - (*low as u32) < 512)
-                .flat_map(|&(low, high)| (low..=high).map(fold).map(|c| (c, c)))
-                .collect();
-            ranges.extend(folded);
+            for i in 0..ranges.len() {
+                let (low, high) = ranges[i];
+                if (high as u32) - (low as u32) < 512 {
+                    ranges.extend((low..=high).map(fold).map(|c| (c, c)));
+                }
+            }
         }
         Ok(Ast::Inst(Inst::Class(ranges.into(), negated)))
     }
