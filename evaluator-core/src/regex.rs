@@ -19,7 +19,7 @@
 
 /// Most instructions a pattern may compile to (after repetitions expand).
 const MAX_PROGRAM: usize = 10_000;
-/// Largest `{m,n}` bound.
+/// Largest `{m,n}` bound (its error message names it).
 const MAX_REPEAT: u32 = 1_000;
 /// States (instructions × text positions) remembered at most; past it the
 /// matcher runs on the step budget.
@@ -67,7 +67,7 @@ impl Regex {
         };
         let ast = parser.alternation(0)?;
         if let Some(c) = parser.peek() {
-            return Err(format!("unmatched `{c}`"));
+            return Err(around("unmatched `", c, "`"));
         }
         let mut program = Vec::new();
         emit(&ast, &mut program)?;
@@ -96,6 +96,15 @@ impl Regex {
 /// Lowercase of one character, the folding of the string operators.
 fn fold(c: char) -> char {
     crate::lowercase::lowercase(c).0
+}
+
+/// `before`, then `c`, then `after`: an error naming a character, without
+/// the formatting machinery (char `Display` is otherwise unused).
+fn around(before: &str, c: char, after: &str) -> String {
+    let mut message = String::from(before);
+    message.push(c);
+    message.push_str(after);
+    message
 }
 
 struct Parser {
@@ -197,7 +206,7 @@ impl Parser {
         match (self.pos > start, n <= MAX_REPEAT) {
             (true, true) => Ok(n),
             (false, _) => Err("malformed repetition {m,n}".into()),
-            (true, false) => Err(format!("repetition bound above {MAX_REPEAT}")),
+            (true, false) => Err("repetition bound above 1000".into()),
         }
     }
 
@@ -220,8 +229,8 @@ impl Parser {
             '.' => Ast::Inst(Inst::Any),
             '^' => Ast::Inst(Inst::Start),
             '$' => Ast::Inst(Inst::End),
-            '*' | '+' | '?' | '{' => return Err(format!("`{c}` repeats nothing")),
-            ']' | '}' => return Err(format!("unmatched `{c}`")),
+            '*' | '+' | '?' | '{' => return Err(around("`", c, "` repeats nothing")),
+            ']' | '}' => return Err(around("unmatched `", c, "`")),
             '\\' => match self.escape()? {
                 Escaped::Char(c) => self.literal(c),
                 Escaped::Set(ranges, negated) => Ast::Inst(Inst::Class(ranges.into(), negated)),
@@ -253,7 +262,7 @@ impl Parser {
                 c @ ('.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '^' | '$'
                 | '\\' | '/' | '-'),
             ) => Escaped::Char(c),
-            Some(c) => return Err(format!("unsupported escape \\{c}")),
+            Some(c) => return Err(around("unsupported escape \\", c, "")),
             None => return Err("pattern ends with \\".into()),
         })
     }
@@ -297,7 +306,11 @@ impl Parser {
                 _ => low,
             };
             if high < low {
-                return Err(format!("class range {low}-{high} is reversed"));
+                return Err(around(
+                    "class range ",
+                    low,
+                    &around("-", high, " is reversed"),
+                ));
             }
             ranges.push((low, high));
         }
@@ -535,6 +548,20 @@ mod tests {
             assert!(Regex::new(pattern, false).is_err(), "{pattern}");
         }
         assert!(Regex::new("(a{1000}){1000}", false).is_err(), "too large");
+    }
+
+    #[test]
+    fn errors_name_the_offending_character() {
+        for (pattern, message) in [
+            ("a)", "unmatched `)`"),
+            ("a]", "unmatched `]`"),
+            ("*a", "`*` repeats nothing"),
+            ("\\b", "unsupported escape \\b"),
+            ("[z-a]", "class range z-a is reversed"),
+            ("a{1001}", "repetition bound above 1000"),
+        ] {
+            assert_eq!(Regex::new(pattern, false).unwrap_err(), message);
+        }
     }
 
     #[test]

@@ -9,7 +9,6 @@ use crate::error::DatafileError;
 use crate::number::NumberText;
 use crate::text::{field_at, TextAt, TextIndex};
 use crate::time::parse_rfc3339_ms;
-use serde_json::Value;
 
 /// How far a rule's percentages may sum away from 1.
 pub const SPLIT_SUM_TOLERANCE: f64 = 1e-6;
@@ -98,7 +97,7 @@ pub(crate) fn check_variations(flag: &Flag) -> Result<(), DatafileError> {
             return Err(element_error("variations", i, "value", m));
         }
     }
-    let has = |b: bool| flag.variations.iter().any(|v| v.value == Value::Bool(b));
+    let has = |b: bool| flag.variations.iter().any(|v| v.value.as_bool() == Some(b));
     if flag.flag_type == FlagType::Boolean
         && (flag.variations.len() != 2 || !has(true) || !has(false))
     {
