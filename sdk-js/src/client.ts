@@ -261,8 +261,7 @@ export class HalyardClient {
 
   #startStream(transport: Transport): void {
     this.#stream = new RevisionStream({
-      url: transport.streamUrl,
-      fetch: transport.fetch,
+      transport,
       onRevision: (revision) => {
         if (revision !== this.#engine?.revision) this.#requestRefresh();
       },

@@ -19,7 +19,7 @@ export class HalyardError extends Error {
 
   /** Creates an error of `kind`; `status` is the HTTP status when there was a response. */
   constructor(kind: HalyardErrorKind, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options); // Error takes `cause` from it, when present
     this.name = 'HalyardError';
     this.kind = kind;
     this.status = options.status;

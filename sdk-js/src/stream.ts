@@ -1,5 +1,5 @@
 import { HalyardError, toHalyardError } from './errors.js';
-import { errorMessage, type FetchLike } from './transport.js';
+import { errorMessage, type Transport } from './transport.js';
 import { backoffDelay, MAX_BACKOFF_MS, sleep } from './timing.js';
 
 const IDLE_TIMEOUT_MS = 45_000; // three missed keep-alives (the server sends one every 15 s)
@@ -31,23 +31,12 @@ export class SseParser {
 
   /** Feeds the next chunk of decoded text. */
   push(chunk: string): void {
-    let text = chunk;
     // A CR at the end of the previous chunk already ended a line: drop its LF.
-    if (this.#skipLineFeed && text.startsWith('\n')) text = text.slice(1);
-    this.#skipLineFeed = false;
-    this.#buffer += text;
-    let start = 0;
-    for (let i = 0; i < this.#buffer.length; i++) {
-      const c = this.#buffer[i];
-      if (c !== '\n' && c !== '\r') continue;
-      this.#processLine(this.#buffer.slice(start, i));
-      if (c === '\r') {
-        if (i + 1 === this.#buffer.length) this.#skipLineFeed = true;
-        else if (this.#buffer[i + 1] === '\n') i++;
-      }
-      start = i + 1;
-    }
-    this.#buffer = this.#buffer.slice(start);
+    const text = this.#buffer + (this.#skipLineFeed && chunk.startsWith('\n') ? chunk.slice(1) : chunk);
+    this.#skipLineFeed = text.endsWith('\r');
+    const lines = text.split(/\r\n|\r|\n/);
+    this.#buffer = lines.pop() as string; // the incomplete last line
+    for (const line of lines) this.#processLine(line);
   }
 
   #processLine(line: string): void {
@@ -73,8 +62,7 @@ export class SseParser {
 
 /** Where a RevisionStream connects and whom it tells. */
 export interface RevisionStreamOptions {
-  url: string;
-  fetch: FetchLike;
+  transport: Transport;
   /** Called with N for every `event: revision` / `data: {"revision":N}`. */
   onRevision: (revision: number) => void;
   /** Called when a connection fails or drops (the stream then reconnects by itself). */
@@ -133,17 +121,7 @@ export class RevisionStream {
     const parser = new SseParser((event) => this.#handleEvent(event));
     try {
       armIdle();
-      let response: Response;
-      try {
-        response = await this.#options.fetch(this.#options.url, { headers: { accept: 'text/event-stream' }, signal: connection.signal });
-      } catch (error) {
-        throw new HalyardError('stream', `revision stream ${this.#options.url} failed: ${errorMessage(error)}`, { cause: error });
-      }
-      if (!response.ok || !response.body) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new HalyardError('stream', `revision stream ${this.#options.url} answered ${response.status}`, { status: response.status });
-      }
-      const reader = response.body.getReader();
+      const reader = (await this.#options.transport.openStream(connection.signal)).getReader();
       const decoder = new TextDecoder();
       try {
         for (;;) {

@@ -47,11 +47,6 @@ export class Timer {
     if (this.#handle !== undefined) clearTimeout(this.#handle);
     this.#handle = undefined;
   }
-
-  /** Whether a run is pending. */
-  get pending(): boolean {
-    return this.#handle !== undefined;
-  }
 }
 
 /** Resolves after `ms`, or early (without error) when `signal` aborts. */

@@ -21,9 +21,8 @@ export interface TransportOptions {
 
 /** The four public SDK endpoints (datafile, stream, heartbeat, events) for one sdkKey. */
 export class Transport {
-  /** `GET` the Server-Sent Events revision stream. */
-  readonly streamUrl: string;
   readonly #datafileUrl: string;
+  readonly #streamUrl: string;
   readonly #heartbeatUrl: string;
   readonly #eventsUrl: string;
   readonly #options: TransportOptions;
@@ -38,14 +37,9 @@ export class Transport {
     const base = options.baseUrl.replace(/\/+$/, '');
     const key = encodeURIComponent(options.sdkKey);
     this.#datafileUrl = `${base}/api/sdk/datafile/${key}`;
-    this.streamUrl = `${base}/api/sdk/stream/${key}`;
+    this.#streamUrl = `${base}/api/sdk/stream/${key}`;
     this.#heartbeatUrl = `${base}/api/sdk/heartbeat`;
     this.#eventsUrl = `${base}/api/sdk/events`;
-  }
-
-  /** The fetch function, for the stream (which has no timeout). */
-  get fetch(): FetchLike {
-    return this.#options.fetch;
   }
 
   /**
@@ -107,6 +101,18 @@ export class Transport {
     return { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body };
   }
 
+  /**
+   * Opens the Server-Sent Events revision stream and returns its body. No time
+   * limit (it stays open): `signal` closes it. Throws HalyardError('stream') on failure.
+   */
+  async openStream(signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const url = this.#streamUrl;
+    const { body, status } = await this.#send('stream', url, { headers: { accept: 'text/event-stream' }, signal });
+    if (!body) throw new HalyardError('stream', `stream request to ${url} answered ${status} without a body`, { status });
+    return body;
+  }
+
+  /** `#send` within the request timeout (and `parent`), then `read` of the response. */
   async #request<T>(
     kind: HalyardErrorKind,
     url: string,
@@ -116,21 +122,26 @@ export class Transport {
   ): Promise<T> {
     const timeout = timeoutSignal(parent, this.#options.requestTimeoutMs);
     try {
-      let response: Response;
-      try {
-        response = await this.#options.fetch(url, { ...init, signal: timeout.signal });
-      } catch (error) {
-        throw new HalyardError(kind, `${kind} request to ${url} failed: ${errorMessage(error)}`, { cause: error });
-      }
-      if (response.status >= 400 || (response.status >= 300 && response.status !== 304)) {
-        throw new HalyardError(kind, `${kind} request to ${url} answered ${response.status}${await readErrorBody(response)}`, {
-          status: response.status,
-        });
-      }
-      return await read(response);
+      return await read(await this.#send(kind, url, { ...init, signal: timeout.signal }));
     } finally {
       timeout.clear();
     }
+  }
+
+  /** Fetches `url`: the response when it is 2xx or 304, otherwise HalyardError(kind) thrown. */
+  async #send(kind: HalyardErrorKind, url: string, init: RequestInit): Promise<Response> {
+    let response: Response;
+    try {
+      response = await this.#options.fetch(url, init);
+    } catch (error) {
+      throw new HalyardError(kind, `${kind} request to ${url} failed: ${errorMessage(error)}`, { cause: error });
+    }
+    if (response.status >= 400 || (response.status >= 300 && response.status !== 304)) {
+      throw new HalyardError(kind, `${kind} request to ${url} answered ${response.status}${await readErrorBody(response)}`, {
+        status: response.status,
+      });
+    }
+    return response;
   }
 }
 
