@@ -43,10 +43,13 @@ impl NumberText {
     }
 
     fn push(&mut self, bytes: &[u8]) {
-        let end = (self.len + bytes.len()).min(CAPACITY);
-        let take = end - self.len;
-        self.bytes[self.len..end].copy_from_slice(&bytes[..take]);
-        self.len = end;
+        // Byte by byte: the text is short, and no copy can panic.
+        for &b in bytes {
+            if let Some(slot) = self.bytes.get_mut(self.len) {
+                *slot = b;
+                self.len += 1;
+            }
+        }
     }
 
     fn push_zeros(&mut self, count: usize) {

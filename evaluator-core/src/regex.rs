@@ -249,12 +249,12 @@ impl Parser {
         const WORD: &[(char, char)] = &[('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')];
         const SPACE: &[(char, char)] = &[('\t', '\r'), (' ', ' ')];
         Ok(match self.next() {
-            Some('d') => Escaped::Set(DIGIT.to_vec(), false),
-            Some('D') => Escaped::Set(DIGIT.to_vec(), true),
-            Some('w') => Escaped::Set(WORD.to_vec(), false),
-            Some('W') => Escaped::Set(WORD.to_vec(), true),
-            Some('s') => Escaped::Set(SPACE.to_vec(), false),
-            Some('S') => Escaped::Set(SPACE.to_vec(), true),
+            Some('d') => Escaped::Set(DIGIT, false),
+            Some('D') => Escaped::Set(DIGIT, true),
+            Some('w') => Escaped::Set(WORD, false),
+            Some('W') => Escaped::Set(WORD, true),
+            Some('s') => Escaped::Set(SPACE, false),
+            Some('S') => Escaped::Set(SPACE, true),
             Some('n') => Escaped::Char('\n'),
             Some('t') => Escaped::Char('\t'),
             Some('r') => Escaped::Char('\r'),
@@ -282,7 +282,7 @@ impl Parser {
                 '\\' => match self.escape()? {
                     Escaped::Char(c) => c,
                     Escaped::Set(set, false) => {
-                        ranges.extend(set);
+                        ranges.extend_from_slice(set);
                         continue;
                     }
                     Escaped::Set(..) => {
@@ -329,7 +329,7 @@ impl Parser {
 
 enum Escaped {
     Char(char),
-    Set(Vec<(char, char)>, bool),
+    Set(&'static [(char, char)], bool),
 }
 
 /// Appends the instructions of `ast`.
