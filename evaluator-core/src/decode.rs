@@ -12,37 +12,41 @@
 //! `Deserialize` impls of [`Datafile`] and [`Condition`] (the control plane's
 //! API uses them) go through here too.
 
+mod read;
 mod schema;
 
 use crate::datafile::{Condition, Datafile};
 use crate::error::DatafileError;
 use crate::json::{write_value_exact, Reader};
-use schema::{condition, datafile};
+use read::Wire;
 use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 type Read<T> = Result<T, DatafileError>;
 
-/// Reads one `T` from a reader; the decoders below are these.
-type Decode<T> = for<'r, 'a> fn(&'r mut Reader<'a>) -> Read<T>;
+/// Reads one `T` from a reader.
+fn decode<T: Wire>(r: &mut Reader) -> Read<T> {
+    let mut value = T::blank();
+    value.fill(r)?;
+    Ok(value)
+}
 
 /// Parses JSON text into a [`Datafile`], structurally (no semantic checks).
 pub(crate) fn datafile_from_json(json: &str) -> Read<Datafile> {
     let mut reader = Reader::new(json);
-    match datafile(&mut reader).and_then(|d| reader.finish().map(|()| d)) {
+    match decode(&mut reader).and_then(|d| reader.finish().map(|()| d)) {
         Ok(datafile) => Ok(datafile),
         // The text is read in document order and stops at the first problem;
         // the error reported is that of the parsed tree (syntax errors first,
         // then keys in order, repeated keys collapsed), so read that again.
-        Err(_) => from_value(&crate::json::parse(json)?, datafile),
+        Err(_) => from_value(&crate::json::parse(json)?),
     }
 }
 
 /// Decodes a tree: written out as text (keys in order, floats as floats) and
 /// read back.
-fn from_value<T>(value: &Value, decode: Decode<T>) -> Read<T> {
+fn from_value<T: Wire>(value: &Value) -> Read<T> {
     let mut text = String::new();
     write_value_exact(&mut text, value);
     decode(&mut Reader::new(&text))
@@ -50,19 +54,19 @@ fn from_value<T>(value: &Value, decode: Decode<T>) -> Read<T> {
 
 /// `Deserialize` through a [`Value`] and a decoder, so serde users get the
 /// same rules; the path goes into the message.
-fn via_value<'de, D: Deserializer<'de>, T>(d: D, decode: Decode<T>) -> Result<T, D::Error> {
-    from_value(&Value::deserialize(d)?, decode).map_err(D::Error::custom)
+fn via_value<'de, D: Deserializer<'de>, T: Wire>(d: D) -> Result<T, D::Error> {
+    from_value(&Value::deserialize(d)?).map_err(D::Error::custom)
 }
 
 impl<'de> Deserialize<'de> for Datafile {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        via_value(d, datafile)
+        via_value(d)
     }
 }
 
 impl<'de> Deserialize<'de> for Condition {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        via_value(d, condition)
+        via_value(d)
     }
 }
 
@@ -106,136 +110,6 @@ fn number_text(value: &Value) -> String {
     let mut text = String::new();
     crate::json::write_value(&mut text, value);
     text
-}
-
-/// Reads an object field by field, in document order: `read` gets the index
-/// of the key in `fields` and must read its value; unknown keys are errors.
-fn object(
-    r: &mut Reader,
-    expected: &str,
-    fields: &[&str],
-    read: &mut dyn FnMut(&mut Reader, usize) -> Read<()>,
-) -> Read<()> {
-    if r.peek() != Some(b'{') {
-        return Err(unexpected(r, expected));
-    }
-    r.members(&mut |r, key| {
-        let Some(i) = fields.iter().position(|f| *f == key) else {
-            let message = format!("unknown field `{key}`, expected {}", expected_names(fields));
-            return Err(error(message).in_field(key));
-        };
-        read(r, i).map_err(|e| e.in_field(key))
-    })
-}
-
-/// A required field's value, or serde's "missing field" error.
-fn need<T>(slot: Option<T>, name: &str) -> Read<T> {
-    slot.ok_or_else(|| missing(&[(name, false)]))
-}
-
-/// serde's "missing field" error for the first required field not present.
-// Structs with several required fields check presence first, then move them
-// all at once: `need` after `need` made each early return drop the others.
-fn missing(present: &[(&str, bool)]) -> DatafileError {
-    let name = present
-        .iter()
-        .find(|(_, here)| !here)
-        .map_or("", |(name, _)| name);
-    error(format_args!("missing field `{name}`"))
-}
-
-/// An optional field: `null` reads as absent.
-fn optional<T>(r: &mut Reader, read: Decode<T>) -> Read<Option<T>> {
-    if r.peek() == Some(b'n') {
-        r.value()?;
-        return Ok(None);
-    }
-    read(r).map(Some)
-}
-
-fn string(r: &mut Reader) -> Read<String> {
-    variant_name(r).map(Cow::into_owned)
-}
-
-fn boolean(r: &mut Reader) -> Read<bool> {
-    let value = r.value()?;
-    value
-        .as_bool()
-        .ok_or_else(|| invalid_type(&value, "a boolean"))
-}
-
-fn float(r: &mut Reader) -> Read<f64> {
-    match r.peek() {
-        Some(b'-' | b'0'..=b'9') => Ok(r.number()?.as_f64().unwrap_or_default()),
-        _ => Err(unexpected(r, "f64")),
-    }
-}
-
-/// An integer in `min..=max` (serde's name of its type: `expected`),
-/// rejecting floats. One function for every integer type keeps the wasm small.
-fn integer(r: &mut Reader, expected: &str, min: i128, max: i128) -> Read<i128> {
-    let value = r.value()?;
-    let integer = match &value {
-        Value::Number(n) => n.as_i64().map(i128::from).or(n.as_u64().map(i128::from)),
-        _ => None,
-    };
-    match integer {
-        Some(n) if (min..=max).contains(&n) => Ok(n),
-        Some(_) => Err(error(format_args!(
-            "invalid value: integer `{}`, expected {expected}",
-            number_text(&value)
-        ))),
-        None => Err(invalid_type(&value, expected)),
-    }
-}
-
-fn epoch_ms(r: &mut Reader) -> Read<i64> {
-    integer(r, "i64", i64::MIN.into(), i64::MAX.into()).map(|n| n as i64)
-}
-
-// A plain loop over a function pointer: `collect::<Result<…>>` inlined every
-// element reader into its own iterator adapter, kilobytes each in the wasm.
-fn list<T>(r: &mut Reader, read: Decode<T>) -> Read<Vec<T>> {
-    if r.peek() != Some(b'[') {
-        return Err(unexpected(r, "a sequence"));
-    }
-    let mut out = Vec::new();
-    r.elements(&mut |r, i| {
-        out.push(read(r).map_err(|e| e.in_element(i))?);
-        Ok(())
-    })?;
-    Ok(out)
-}
-
-fn strings(r: &mut Reader) -> Read<Vec<String>> {
-    list(r, string)
-}
-
-/// A unit variant of an enum by its name.
-fn variant<T: Copy>(r: &mut Reader, variants: &[(&str, T)]) -> Read<T> {
-    let name = variant_name(r)?;
-    match variants.iter().find(|(n, _)| *n == name) {
-        Some(&(_, v)) => Ok(v),
-        None => Err(unknown_variant(
-            &name,
-            &mut variants.iter().map(|(n, _)| *n),
-        )),
-    }
-}
-
-fn variant_name<'a>(r: &mut Reader<'a>) -> Read<Cow<'a, str>> {
-    match r.peek() {
-        Some(b'"') => r.string_value(),
-        _ => Err(unexpected(r, "a string")),
-    }
-}
-
-fn unknown_variant(name: &str, variants: &mut dyn Iterator<Item = &str>) -> DatafileError {
-    let names: Vec<&str> = variants.collect();
-    let expected = expected_names(&names);
-    error(format_args!(
-        "unknown variant `{name}`, expected {expected}"
-    ))
 }
 
 impl crate::Context {

@@ -1,19 +1,17 @@
-//! The decoder of each wire struct, in schema order: fields matched by key,
-//! required ones checked after the object, defaults filled in.
+//! Each wire struct, in schema order: its blank value, its fields by key
+//! (a repeated key reads its field again), required ones checked after the
+//! object, defaults filled in.
 
-use super::{
-    boolean, epoch_ms, error, float, integer, list, missing, need, object, optional, string,
-    strings, unexpected, variant, Read,
-};
+use super::read::{check_present, object, Fields, Variants, Wire};
+use super::{error, unexpected, Read};
 use crate::datafile::*;
 use crate::json::Reader;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-pub(super) fn datafile(r: &mut Reader) -> Read<Datafile> {
-    let (mut version, mut revision, mut published_at, mut environment) = (None, None, None, None);
-    let (mut flags, mut audiences, mut events) = (None, None, None);
-    let names = [
+const DATAFILE: Fields = Fields {
+    expected: "struct Datafile",
+    names: &[
         "schemaVersion",
         "revision",
         "publishedAt",
@@ -21,82 +19,84 @@ pub(super) fn datafile(r: &mut Reader) -> Read<Datafile> {
         "flags",
         "audiences",
         "events",
-    ];
-    object(r, "struct Datafile", &names, &mut |r, i| {
-        match i {
-            0 => version = Some(integer(r, "u32", 0, u32::MAX.into())? as u32),
-            1 => revision = Some(integer(r, "u64", 0, u64::MAX.into())? as u64),
-            2 => published_at = Some(string(r)?),
-            3 => environment = Some(environment_ref(r)?),
-            4 => flags = Some(list(r, flag)?),
-            5 => audiences = Some(list(r, audience)?),
-            _ => events = Some(list(r, event)?),
+    ],
+    required: 0b1_1111,
+};
+
+impl Wire for Datafile {
+    fn blank() -> Self {
+        Datafile {
+            schema_version: 0,
+            revision: 0,
+            published_at: String::new(),
+            environment: EnvironmentRef::blank(),
+            flags: Vec::new(),
+            audiences: Vec::new(),
+            events: Vec::new(),
         }
-        Ok(())
-    })?;
-    let present = [
-        ("schemaVersion", version.is_some()),
-        ("revision", revision.is_some()),
-        ("publishedAt", published_at.is_some()),
-        ("environment", environment.is_some()),
-        ("flags", flags.is_some()),
-    ];
-    let (Some(schema_version), Some(revision), Some(published_at), Some(environment), Some(flags)) =
-        (version, revision, published_at, environment, flags)
-    else {
-        return Err(missing(&present));
-    };
-    Ok(Datafile {
-        schema_version,
-        revision,
-        published_at,
-        environment,
-        flags,
-        audiences: audiences.unwrap_or_default(),
-        events: events.unwrap_or_default(),
-    })
-}
+    }
 
-fn environment_ref(r: &mut Reader) -> Read<EnvironmentRef> {
-    let (mut id, mut key, mut production) = (None, None, false);
-    object(
-        r,
-        "struct EnvironmentRef",
-        &["id", "key", "production"],
-        &mut |r, i| {
-            match i {
-                0 => id = Some(string(r)?),
-                1 => key = Some(string(r)?),
-                _ => production = boolean(r)?,
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        object(r, &DATAFILE, &mut |r, i| match i {
+            0 => self.schema_version.fill(r),
+            1 => self.revision.fill(r),
+            2 => self.published_at.fill(r),
+            3 => {
+                // A struct is read into a blank one: a repeated key starts over.
+                self.environment = EnvironmentRef::blank();
+                self.environment.fill(r)
             }
-            Ok(())
-        },
-    )?;
-    Ok(EnvironmentRef {
-        id: need(id, "id")?,
-        key: need(key, "key")?,
-        production,
-    })
+            4 => self.flags.fill(r),
+            5 => self.audiences.fill(r),
+            _ => self.events.fill(r),
+        })?;
+        Ok(())
+    }
 }
 
-const FLAG_TYPES: [(&str, FlagType); 4] = [
-    ("BOOLEAN", FlagType::Boolean),
-    ("STRING", FlagType::String),
-    ("NUMBER", FlagType::Number),
-    ("JSON", FlagType::Json),
-];
+const ENVIRONMENT: Fields = Fields {
+    expected: "struct EnvironmentRef",
+    names: &["id", "key", "production"],
+    required: 0b011,
+};
 
-const FLAG_STATUSES: [(&str, FlagStatus); 3] = [
-    ("DRAFT", FlagStatus::Draft),
-    ("ACTIVE", FlagStatus::Active),
-    ("ARCHIVED", FlagStatus::Archived),
-];
+impl Wire for EnvironmentRef {
+    fn blank() -> Self {
+        EnvironmentRef {
+            id: String::new(),
+            key: String::new(),
+            production: false,
+        }
+    }
 
-fn flag(r: &mut Reader) -> Read<Flag> {
-    let (mut key, mut flag_type, mut status, mut variations) = (None, None, None, None);
-    let (mut off, mut enabled, mut default) = (None, None, None);
-    let (mut scheduled, mut rollout, mut overrides, mut rules) = (None, None, None, None);
-    let names = [
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        object(r, &ENVIRONMENT, &mut |r, i| match i {
+            0 => self.id.fill(r),
+            1 => self.key.fill(r),
+            _ => self.production.fill(r),
+        })?;
+        Ok(())
+    }
+}
+
+impl Variants for FlagType {
+    const NAMES: &'static [&'static str] = &["BOOLEAN", "STRING", "NUMBER", "JSON"];
+    const VALUES: &'static [Self] = &[
+        FlagType::Boolean,
+        FlagType::String,
+        FlagType::Number,
+        FlagType::Json,
+    ];
+}
+
+impl Variants for FlagStatus {
+    const NAMES: &'static [&'static str] = &["DRAFT", "ACTIVE", "ARCHIVED"];
+    const VALUES: &'static [Self] = &[FlagStatus::Draft, FlagStatus::Active, FlagStatus::Archived];
+}
+
+const FLAG: Fields = Fields {
+    expected: "struct Flag",
+    names: &[
         "key",
         "type",
         "status",
@@ -108,253 +108,284 @@ fn flag(r: &mut Reader) -> Read<Flag> {
         "rolloutCondition",
         "overrides",
         "rules",
-    ];
-    object(r, "struct Flag", &names, &mut |r, i| {
-        match i {
-            0 => key = Some(string(r)?),
-            1 => flag_type = Some(variant(r, &FLAG_TYPES)?),
-            2 => status = Some(variant(r, &FLAG_STATUSES)?),
-            3 => variations = Some(list(r, variation)?),
-            4 => off = Some(string(r)?),
-            5 => enabled = Some(boolean(r)?),
-            6 => default = Some(string(r)?),
-            7 => scheduled = optional(r, epoch_ms)?,
-            8 => rollout = optional(r, rollout_condition)?,
-            9 => overrides = Some(list(r, override_)?),
-            _ => rules = Some(list(r, rule)?),
+    ],
+    required: 0b000_0111_1111,
+};
+
+impl Wire for Flag {
+    fn blank() -> Self {
+        Flag {
+            key: String::new(),
+            flag_type: FlagType::blank(),
+            status: FlagStatus::blank(),
+            variations: Vec::new(),
+            off_variation: String::new(),
+            enabled: false,
+            default_variation: String::new(),
+            scheduled_enable_at: None,
+            rollout_condition: None,
+            overrides: Vec::new(),
+            rules: Vec::new(),
         }
+    }
+
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        object(r, &FLAG, &mut |r, i| match i {
+            0 => self.key.fill(r),
+            1 => self.flag_type.fill(r),
+            2 => self.status.fill(r),
+            3 => self.variations.fill(r),
+            4 => self.off_variation.fill(r),
+            5 => self.enabled.fill(r),
+            6 => self.default_variation.fill(r),
+            7 => self.scheduled_enable_at.fill(r),
+            8 => self.rollout_condition.fill(r),
+            9 => self.overrides.fill(r),
+            _ => self.rules.fill(r),
+        })?;
         Ok(())
-    })?;
-    let present = [
-        ("key", key.is_some()),
-        ("type", flag_type.is_some()),
-        ("status", status.is_some()),
-        ("variations", variations.is_some()),
-        ("offVariation", off.is_some()),
-        ("enabled", enabled.is_some()),
-        ("defaultVariation", default.is_some()),
-    ];
-    let (
-        Some(key),
-        Some(flag_type),
-        Some(status),
-        Some(variations),
-        Some(off),
-        Some(enabled),
-        Some(default),
-    ) = (key, flag_type, status, variations, off, enabled, default)
-    else {
-        return Err(missing(&present));
-    };
-    Ok(Flag {
-        key,
-        flag_type,
-        status,
-        variations,
-        off_variation: off,
-        enabled,
-        default_variation: default,
-        scheduled_enable_at: scheduled,
-        rollout_condition: rollout,
-        overrides: overrides.unwrap_or_default(),
-        rules: rules.unwrap_or_default(),
-    })
+    }
 }
 
-fn variation(r: &mut Reader) -> Read<Variation> {
-    let (mut key, mut served) = (None, Value::Null);
-    object(r, "struct Variation", &["key", "value"], &mut |r, i| {
-        match i {
-            0 => key = Some(string(r)?),
-            _ => served = r.value()?,
+const VARIATION: Fields = Fields {
+    expected: "struct Variation",
+    names: &["key", "value"],
+    required: 0b01,
+};
+
+impl Wire for Variation {
+    fn blank() -> Self {
+        Variation {
+            key: String::new(),
+            value: Value::Null,
         }
+    }
+
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        object(r, &VARIATION, &mut |r, i| match i {
+            0 => self.key.fill(r),
+            _ => self.value.fill(r),
+        })?;
         Ok(())
-    })?;
-    Ok(Variation {
-        key: need(key, "key")?,
-        value: served,
-    })
+    }
 }
 
-fn rollout_condition(r: &mut Reader) -> Read<RolloutCondition> {
-    let (mut min_version, mut activation_date) = (None, None);
-    let names = ["minVersion", "activationDate"];
-    object(r, "struct RolloutCondition", &names, &mut |r, i| {
-        match i {
-            0 => min_version = optional(r, string)?,
-            _ => activation_date = optional(r, epoch_ms)?,
+const ROLLOUT_CONDITION: Fields = Fields {
+    expected: "struct RolloutCondition",
+    names: &["minVersion", "activationDate"],
+    required: 0,
+};
+
+impl Wire for RolloutCondition {
+    fn blank() -> Self {
+        RolloutCondition {
+            min_version: None,
+            activation_date: None,
         }
+    }
+
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        object(r, &ROLLOUT_CONDITION, &mut |r, i| match i {
+            0 => self.min_version.fill(r),
+            _ => self.activation_date.fill(r),
+        })?;
         Ok(())
-    })?;
-    Ok(RolloutCondition {
-        min_version,
-        activation_date,
-    })
+    }
 }
 
-fn override_(r: &mut Reader) -> Read<Override> {
-    let (mut attribute, mut values, mut variation) = (None, None, None);
-    object(
-        r,
-        "struct Override",
-        &["attribute", "values", "variation"],
-        &mut |r, i| {
-            match i {
-                0 => attribute = Some(string(r)?),
-                1 => values = Some(strings(r)?),
-                _ => variation = Some(string(r)?),
-            }
-            Ok(())
-        },
-    )?;
-    let present = [
-        ("attribute", attribute.is_some()),
-        ("values", values.is_some()),
-        ("variation", variation.is_some()),
-    ];
-    let (Some(attribute), Some(values), Some(variation)) = (attribute, values, variation) else {
-        return Err(missing(&present));
-    };
-    Ok(Override {
-        attribute,
-        values,
-        variation,
-    })
+const OVERRIDE: Fields = Fields {
+    expected: "struct Override",
+    names: &["attribute", "values", "variation"],
+    required: 0b111,
+};
+
+impl Wire for Override {
+    fn blank() -> Self {
+        Override {
+            attribute: String::new(),
+            values: Vec::new(),
+            variation: String::new(),
+        }
+    }
+
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        object(r, &OVERRIDE, &mut |r, i| match i {
+            0 => self.attribute.fill(r),
+            1 => self.values.fill(r),
+            _ => self.variation.fill(r),
+        })?;
+        Ok(())
+    }
 }
 
-const RULE_TYPES: [(&str, RuleType); 2] = [
-    ("AB_TEST", RuleType::AbTest),
-    ("TARGETED_DELIVERY", RuleType::TargetedDelivery),
-];
+impl Variants for RuleType {
+    const NAMES: &'static [&'static str] = &["AB_TEST", "TARGETED_DELIVERY"];
+    const VALUES: &'static [Self] = &[RuleType::AbTest, RuleType::TargetedDelivery];
+}
 
-fn rule(r: &mut Reader) -> Read<Rule> {
-    let (mut id, mut rule_type, mut audiences, mut allocation) = (None, None, None, None);
-    let (mut variations, mut hash_attribute) = (None, None);
-    let names = [
+const RULE: Fields = Fields {
+    expected: "struct Rule",
+    names: &[
         "id",
         "type",
         "audiences",
         "trafficAllocation",
         "variations",
         "hashAttribute",
-    ];
-    object(r, "struct Rule", &names, &mut |r, i| {
-        match i {
-            0 => id = Some(string(r)?),
-            1 => rule_type = Some(variant(r, &RULE_TYPES)?),
-            2 => audiences = Some(strings(r)?),
-            3 => allocation = Some(float(r)?),
-            4 => variations = Some(list(r, split)?),
-            _ => hash_attribute = Some(string(r)?),
+    ],
+    required: 0b01_1011,
+};
+
+impl Wire for Rule {
+    fn blank() -> Self {
+        Rule {
+            id: String::new(),
+            rule_type: RuleType::blank(),
+            audiences: Vec::new(),
+            traffic_allocation: 0.0,
+            variations: Vec::new(),
+            hash_attribute: String::new(),
         }
-        Ok(())
-    })?;
-    let present = [
-        ("id", id.is_some()),
-        ("type", rule_type.is_some()),
-        ("trafficAllocation", allocation.is_some()),
-        ("variations", variations.is_some()),
-    ];
-    let (Some(id), Some(rule_type), Some(traffic_allocation), Some(variations)) =
-        (id, rule_type, allocation, variations)
-    else {
-        return Err(missing(&present));
-    };
-    Ok(Rule {
-        id,
-        rule_type,
-        audiences: audiences.unwrap_or_default(),
-        traffic_allocation,
-        variations,
-        hash_attribute: hash_attribute.unwrap_or_else(|| "userId".to_owned()),
-    })
-}
-
-fn split(r: &mut Reader) -> Read<Split> {
-    let (mut variation, mut percentage) = (None, None);
-    object(
-        r,
-        "struct Split",
-        &["variation", "percentage"],
-        &mut |r, i| {
-            match i {
-                0 => variation = Some(string(r)?),
-                _ => percentage = Some(float(r)?),
-            }
-            Ok(())
-        },
-    )?;
-    Ok(Split {
-        variation: need(variation, "variation")?,
-        percentage: need(percentage, "percentage")?,
-    })
-}
-
-fn audience(r: &mut Reader) -> Read<Audience> {
-    let (mut id, mut name, mut conditions) = (None, String::new(), None);
-    let (mut included, mut excluded) = (BTreeMap::new(), BTreeMap::new());
-    let names = ["id", "name", "included", "excluded", "conditions"];
-    object(r, "struct Audience", &names, &mut |r, i| {
-        match i {
-            0 => id = Some(string(r)?),
-            1 => name = string(r)?,
-            2 => included = member_lists(r)?,
-            3 => excluded = member_lists(r)?,
-            _ => conditions = optional(r, condition)?,
-        }
-        Ok(())
-    })?;
-    Ok(Audience {
-        id: need(id, "id")?,
-        name,
-        included,
-        excluded,
-        conditions,
-    })
-}
-
-/// `{ attribute: [values] }`.
-fn member_lists(r: &mut Reader) -> Read<BTreeMap<String, Vec<String>>> {
-    if r.peek() != Some(b'{') {
-        return Err(unexpected(r, "a map"));
     }
-    let mut lists = BTreeMap::new();
-    r.members(&mut |r, key| {
-        let values = strings(r).map_err(|e| e.in_field(key))?;
-        lists.insert(key.to_owned(), values);
+
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        let seen = object(r, &RULE, &mut |r, i| match i {
+            0 => self.id.fill(r),
+            1 => self.rule_type.fill(r),
+            2 => self.audiences.fill(r),
+            3 => self.traffic_allocation.fill(r),
+            4 => self.variations.fill(r),
+            _ => self.hash_attribute.fill(r),
+        })?;
+        if seen & 1 << 5 == 0 {
+            self.hash_attribute.push_str("userId");
+        }
         Ok(())
-    })?;
-    Ok(lists)
+    }
 }
 
-const OPERATORS: [(&str, Operator); 20] = [
-    ("eq", Operator::Eq),
-    ("neq", Operator::Neq),
-    ("in", Operator::In),
-    ("notIn", Operator::NotIn),
-    ("contains", Operator::Contains),
-    ("startsWith", Operator::StartsWith),
-    ("endsWith", Operator::EndsWith),
-    ("lt", Operator::Lt),
-    ("lte", Operator::Lte),
-    ("gt", Operator::Gt),
-    ("gte", Operator::Gte),
-    ("semverEq", Operator::SemverEq),
-    ("semverLt", Operator::SemverLt),
-    ("semverLte", Operator::SemverLte),
-    ("semverGt", Operator::SemverGt),
-    ("semverGte", Operator::SemverGte),
-    ("before", Operator::Before),
-    ("after", Operator::After),
-    ("exists", Operator::Exists),
-    ("regex", Operator::Regex),
-];
+const SPLIT: Fields = Fields {
+    expected: "struct Split",
+    names: &["variation", "percentage"],
+    required: 0b11,
+};
 
-/// One of the four condition shapes; keys are read first, the shape decided after.
-pub(super) fn condition(r: &mut Reader) -> Read<Condition> {
-    let (mut all, mut any, mut not) = (None, None, None);
-    let (mut attribute, mut op, mut operand, mut values, mut ci) = (None, None, None, None, None);
-    let names = [
+impl Wire for Split {
+    fn blank() -> Self {
+        Split {
+            variation: String::new(),
+            percentage: 0.0,
+        }
+    }
+
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        object(r, &SPLIT, &mut |r, i| match i {
+            0 => self.variation.fill(r),
+            _ => self.percentage.fill(r),
+        })?;
+        Ok(())
+    }
+}
+
+const AUDIENCE: Fields = Fields {
+    expected: "struct Audience",
+    names: &["id", "name", "included", "excluded", "conditions"],
+    required: 0b0_0001,
+};
+
+impl Wire for Audience {
+    fn blank() -> Self {
+        Audience {
+            id: String::new(),
+            name: String::new(),
+            included: BTreeMap::new(),
+            excluded: BTreeMap::new(),
+            conditions: None,
+        }
+    }
+
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        object(r, &AUDIENCE, &mut |r, i| match i {
+            0 => self.id.fill(r),
+            1 => self.name.fill(r),
+            2 => self.included.fill(r),
+            3 => self.excluded.fill(r),
+            _ => self.conditions.fill(r),
+        })?;
+        Ok(())
+    }
+}
+
+/// An audience's `{ attribute: [values] }`.
+impl Wire for BTreeMap<String, Vec<String>> {
+    fn blank() -> Self {
+        BTreeMap::new()
+    }
+
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        if r.peek() != Some(b'{') {
+            return Err(unexpected(r, "a map"));
+        }
+        self.clear();
+        r.members(&mut |r, key| {
+            let mut values = Vec::new();
+            values.fill(r).map_err(|e| e.in_field(key))?;
+            self.insert(key.to_owned(), values);
+            Ok(())
+        })
+    }
+}
+
+impl Variants for Operator {
+    const NAMES: &'static [&'static str] = &[
+        "eq",
+        "neq",
+        "in",
+        "notIn",
+        "contains",
+        "startsWith",
+        "endsWith",
+        "lt",
+        "lte",
+        "gt",
+        "gte",
+        "semverEq",
+        "semverLt",
+        "semverLte",
+        "semverGt",
+        "semverGte",
+        "before",
+        "after",
+        "exists",
+        "regex",
+    ];
+    const VALUES: &'static [Self] = &[
+        Operator::Eq,
+        Operator::Neq,
+        Operator::In,
+        Operator::NotIn,
+        Operator::Contains,
+        Operator::StartsWith,
+        Operator::EndsWith,
+        Operator::Lt,
+        Operator::Lte,
+        Operator::Gt,
+        Operator::Gte,
+        Operator::SemverEq,
+        Operator::SemverLt,
+        Operator::SemverLte,
+        Operator::SemverGt,
+        Operator::SemverGte,
+        Operator::Before,
+        Operator::After,
+        Operator::Exists,
+        Operator::Regex,
+    ];
+}
+
+const CONDITION: Fields = Fields {
+    expected: "a condition: {all: […]}, {any: […]}, {not: …} or {attribute, op, …}",
+    names: &[
         "all",
         "any",
         "not",
@@ -363,58 +394,82 @@ pub(super) fn condition(r: &mut Reader) -> Read<Condition> {
         "value",
         "values",
         "caseInsensitive",
-    ];
-    let expected = "a condition: {all: […]}, {any: […]}, {not: …} or {attribute, op, …}";
-    object(r, expected, &names, &mut |r, i| {
-        match i {
-            0 => all = Some(list(r, condition)?),
-            1 => any = Some(list(r, condition)?),
-            2 => not = Some(Box::new(condition(r)?)),
-            3 => attribute = Some(string(r)?),
-            4 => op = Some(variant(r, &OPERATORS)?),
-            5 => operand = Some(r.value()?).filter(|v| !v.is_null()),
-            6 => values = optional(r, |r| list(r, |r| r.value()))?,
-            _ => ci = Some(boolean(r)?),
-        }
+    ],
+    // Which fields a condition needs depends on its shape, decided after.
+    required: 0,
+};
+
+/// One of the four condition shapes; keys are read first, the shape decided after.
+impl Wire for Condition {
+    fn blank() -> Self {
+        Condition::All { all: Vec::new() }
+    }
+
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        *self = condition(r)?;
         Ok(())
+    }
+}
+
+fn condition(r: &mut Reader) -> Read<Condition> {
+    let (mut all, mut any, mut not) = (Vec::new(), Vec::new(), None);
+    let mut c = Comparison {
+        attribute: String::new(),
+        op: Operator::blank(),
+        value: None,
+        values: None,
+        case_insensitive: false,
+    };
+    let seen = object(r, &CONDITION, &mut |r, i| match i {
+        0 => all.fill(r),
+        1 => any.fill(r),
+        2 => condition(r).map(|n| not = Some(Box::new(n))),
+        3 => c.attribute.fill(r),
+        4 => c.op.fill(r),
+        5 => c.value.fill(r),
+        6 => c.values.fill(r),
+        _ => c.case_insensitive.fill(r),
     })?;
-    let is_comparison = attribute.is_some()
-        || op.is_some()
-        || operand.is_some()
-        || values.is_some()
-        || ci.is_some();
-    match (all, any, not, is_comparison) {
-        (Some(all), None, None, false) => Ok(Condition::All { all }),
-        (None, Some(any), None, false) => Ok(Condition::Any { any }),
-        (None, None, Some(not), false) => Ok(Condition::Not { not }),
-        (None, None, None, _) => Ok(Condition::Compare(Comparison {
-            attribute: need(attribute, "attribute")?,
-            op: need(op, "op")?,
-            value: operand,
-            values,
-            case_insensitive: ci.unwrap_or(false),
-        })),
+    // `value` and `values` set to null do not make a comparison.
+    let is_comparison = seen & 0b1001_1000 != 0 || c.value.is_some() || c.values.is_some();
+    match (seen & 0b111, not, is_comparison) {
+        (0b001, None, false) => Ok(Condition::All { all }),
+        (0b010, None, false) => Ok(Condition::Any { any }),
+        (0b100, Some(not), false) => Ok(Condition::Not { not }),
+        (0, None, _) => {
+            check_present(CONDITION.names, 0b1_1000, seen)?;
+            Ok(Condition::Compare(c))
+        }
         _ => Err(error(
             "a condition has exactly one of `all`, `any`, `not` or `attribute`/`op`",
         )),
     }
 }
 
-fn event(r: &mut Reader) -> Read<EventDef> {
-    let (mut key, mut event_type) = (None, None);
-    const EVENT_TYPES: [(&str, EventType); 2] = [
-        ("CONVERSION", EventType::Conversion),
-        ("NUMERIC", EventType::Numeric),
-    ];
-    object(r, "struct EventDef", &["key", "type"], &mut |r, i| {
-        match i {
-            0 => key = Some(string(r)?),
-            _ => event_type = Some(variant(r, &EVENT_TYPES)?),
+impl Variants for EventType {
+    const NAMES: &'static [&'static str] = &["CONVERSION", "NUMERIC"];
+    const VALUES: &'static [Self] = &[EventType::Conversion, EventType::Numeric];
+}
+
+const EVENT: Fields = Fields {
+    expected: "struct EventDef",
+    names: &["key", "type"],
+    required: 0b11,
+};
+
+impl Wire for EventDef {
+    fn blank() -> Self {
+        EventDef {
+            key: String::new(),
+            event_type: EventType::blank(),
         }
+    }
+
+    fn fill(&mut self, r: &mut Reader) -> Read<()> {
+        object(r, &EVENT, &mut |r, i| match i {
+            0 => self.key.fill(r),
+            _ => self.event_type.fill(r),
+        })?;
         Ok(())
-    })?;
-    Ok(EventDef {
-        key: need(key, "key")?,
-        event_type: need(event_type, "type")?,
-    })
+    }
 }
