@@ -135,41 +135,32 @@ impl Node {
 impl Test {
     fn matches(&self, value: AttrValue<'_>) -> bool {
         match self {
-            Test::Number { cmp, operand } => {
-                return value
-                    .to_number()
-                    .and_then(|n| n.partial_cmp(operand))
-                    .is_some_and(|o| cmp.holds(o))
+            Test::Equals { text, ci, negate } => {
+                equals(value.to_text().as_str(), text, *ci) != *negate
             }
-            Test::Date { after, operand } => {
-                return to_epoch_ms(value)
-                    .and_then(|ms| ms.partial_cmp(operand))
-                    .is_some_and(|o| if *after { o.is_gt() } else { o.is_lt() })
-            }
-            _ => {}
-        }
-        // Every other test reads the attribute's text: made once, here.
-        let text = value.to_text();
-        let attr = text.as_str();
-        match self {
-            Test::Equals { text, ci, negate } => equals(attr, text, *ci) != *negate,
             Test::OneOf { set, ci, negate } => {
+                let attr = value.to_text();
                 let found = if *ci {
-                    set.contains_lowered(attr)
+                    set.contains_lowered(attr.as_str())
                 } else {
-                    set.contains(attr)
+                    set.contains(attr.as_str())
                 };
                 found != *negate
             }
-            Test::Contains { text, ci } => contains(attr, text, *ci),
-            Test::StartsWith { text, ci } => starts_with(attr, text, *ci),
-            Test::EndsWith { text, ci } => ends_with(attr, text, *ci),
+            Test::Contains { text, ci } => contains(value.to_text().as_str(), text, *ci),
+            Test::StartsWith { text, ci } => starts_with(value.to_text().as_str(), text, *ci),
+            Test::EndsWith { text, ci } => ends_with(value.to_text().as_str(), text, *ci),
+            Test::Number { cmp, operand } => value
+                .to_number()
+                .and_then(|n| n.partial_cmp(operand))
+                .is_some_and(|o| cmp.holds(o)),
             Test::Semver { cmp, operand } => {
-                compare_text(attr, operand).is_some_and(|o| cmp.holds(o))
+                compare_text(value.to_text().as_str(), operand).is_some_and(|o| cmp.holds(o))
             }
-            Test::Regex(re) => re.is_match(attr),
-            // Answered above.
-            Test::Number { .. } | Test::Date { .. } => false,
+            Test::Date { after, operand } => to_epoch_ms(value)
+                .and_then(|ms| ms.partial_cmp(operand))
+                .is_some_and(|o| if *after { o.is_gt() } else { o.is_lt() }),
+            Test::Regex(re) => re.is_match(value.to_text().as_str()),
         }
     }
 }
