@@ -75,13 +75,22 @@ fn error(message: impl std::fmt::Display) -> DatafileError {
 }
 
 /// serde's way of listing names: "`a`", "`a` or `b`", "one of `a`, `b`, `c`".
+// Pushed piece by piece: `format!` per name cost a kilobyte in the wasm.
 fn expected_names(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    match quoted.as_slice() {
-        [one] => one.clone(),
-        [a, b] => format!("{a} or {b}"),
-        _ => format!("one of {}", quoted.join(", ")),
+    let pair = names.len() == 2;
+    let mut out = String::new();
+    if names.len() != 1 && !pair {
+        out.push_str("one of ");
     }
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if pair { " or " } else { ", " });
+        }
+        out.push('`');
+        out.push_str(name);
+        out.push('`');
+    }
+    out
 }
 
 /// serde's description of a value that has the wrong type.
@@ -297,6 +306,13 @@ mod tests {
             revision("-1"),
             Err("revision: invalid value: integer `-1`, expected u64".into())
         );
+    }
+
+    #[test]
+    fn lists_names_as_serde_does() {
+        assert_eq!(expected_names(&["a"]), "`a`");
+        assert_eq!(expected_names(&["a", "b"]), "`a` or `b`");
+        assert_eq!(expected_names(&["a", "b", "c"]), "one of `a`, `b`, `c`");
     }
 
     #[test]

@@ -80,7 +80,7 @@ impl<T: Wire> Wire for Vec<T> {
     }
 
     fn fill(&mut self, r: &mut Reader) -> Read<()> {
-        self.clear();
+        *self = Vec::new();
         items(r, &mut |r| {
             self.push(T::blank());
             match self.last_mut() {

@@ -412,7 +412,8 @@ impl Wire for Condition {
 }
 
 fn condition(r: &mut Reader) -> Read<Condition> {
-    let (mut all, mut any, mut not) = (Vec::new(), Vec::new(), None);
+    // `all` and `any` share their list: a condition with both is an error.
+    let (mut list, mut not) = (Vec::new(), None);
     let mut c = Comparison {
         attribute: String::new(),
         op: Operator::blank(),
@@ -421,8 +422,7 @@ fn condition(r: &mut Reader) -> Read<Condition> {
         case_insensitive: false,
     };
     let seen = object(r, &CONDITION, &mut |r, i| match i {
-        0 => all.fill(r),
-        1 => any.fill(r),
+        0 | 1 => list.fill(r),
         2 => condition(r).map(|n| not = Some(Box::new(n))),
         3 => c.attribute.fill(r),
         4 => c.op.fill(r),
@@ -433,8 +433,8 @@ fn condition(r: &mut Reader) -> Read<Condition> {
     // `value` and `values` set to null do not make a comparison.
     let is_comparison = seen & 0b1001_1000 != 0 || c.value.is_some() || c.values.is_some();
     match (seen & 0b111, not, is_comparison) {
-        (0b001, None, false) => Ok(Condition::All { all }),
-        (0b010, None, false) => Ok(Condition::Any { any }),
+        (0b001, None, false) => Ok(Condition::All { all: list }),
+        (0b010, None, false) => Ok(Condition::Any { any: list }),
         (0b100, Some(not), false) => Ok(Condition::Not { not }),
         (0, None, _) => {
             check_present(CONDITION.names, 0b1_1000, seen)?;
