@@ -12,6 +12,7 @@
 //! `Deserialize` impls of [`Datafile`] and [`Condition`] (the control plane's
 //! API uses them) go through here too.
 
+mod condition;
 mod read;
 mod schema;
 
