@@ -7,34 +7,31 @@ mod workload;
 use criterion::{criterion_group, criterion_main, Criterion};
 use evaluator_core::CompiledDatafile;
 use std::hint::black_box;
-use workload::{contexts, datafile, slots, Slots, NOW};
+use workload::{datafile, peer_contexts, peer_datafile, slots, Slots, MEASURED_FLAG, NOW};
 
 fn benches(c: &mut Criterion) {
-    let compiled = CompiledDatafile::from_json(&datafile(50)).unwrap_or_else(|e| panic!("{e}"));
-    let pool = contexts();
-    let index = compiled.flag_index("checkout_v2").unwrap_or_default();
+    let compiled = CompiledDatafile::from_json(&peer_datafile()).unwrap_or_else(|e| panic!("{e}"));
+    let pool = peer_contexts();
+    let index = compiled.flag_index(MEASURED_FLAG).unwrap_or_default();
 
     let mut i = 0;
-    c.bench_function("evaluate checkout_v2 (50-flag datafile)", |b| {
+    c.bench_function("evaluate checkout_v2 by key (peer workload)", |b| {
         b.iter(|| {
             i = (i + 1) % pool.len();
             black_box(
                 compiled
-                    .evaluate(black_box("checkout_v2"), &pool[i], NOW)
+                    .evaluate(black_box(MEASURED_FLAG), &pool[i], NOW)
                     .variation_index,
             )
         })
     });
 
     let slot_pool: Vec<Slots> = pool.iter().map(|ctx| slots(&compiled, ctx)).collect();
-    c.bench_function("evaluate_index checkout_v2, slot context", |b| {
+    // What the WebAssembly binding's evaluateIndex does.
+    c.bench_function("evaluate_index_outcome checkout_v2, slot context", |b| {
         b.iter(|| {
             i = (i + 1) % slot_pool.len();
-            black_box(
-                compiled
-                    .evaluate_index(black_box(index), &slot_pool[i], NOW)
-                    .variation_index,
-            )
+            black_box(compiled.evaluate_index_outcome(black_box(index), &slot_pool[i].view(), NOW))
         })
     });
 
@@ -47,12 +44,12 @@ fn benches(c: &mut Criterion) {
 
     // What the WebAssembly binding's evaluateAllInto does: results into a buffer.
     let mut variations = vec![0u32; compiled.flag_count()];
-    c.bench_function("evaluate_all_with (50 flags), slot context", |b| {
+    c.bench_function("evaluate_all_outcomes (50 flags), slot context", |b| {
         b.iter(|| {
             i = (i + 1) % slot_pool.len();
-            compiled.evaluate_all_with(&slot_pool[i], NOW, |index, evaluation| {
+            compiled.evaluate_all_outcomes(&slot_pool[i].view(), NOW, |index, outcome| {
                 if let Some(slot) = variations.get_mut(index) {
-                    *slot = evaluation.variation_index.unwrap_or(u32::MAX);
+                    *slot = outcome.variation;
                 }
             });
             black_box(&variations);

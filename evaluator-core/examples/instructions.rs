@@ -4,14 +4,16 @@
 //! ```sh
 //! cargo build --release -p evaluator-core --example instructions
 //! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measure*' \
-//!     target/release/examples/instructions all 10000
+//!     target/release/examples/instructions all-outcomes 10000
 //! ```
 //!
-//! Instructions per call = the reported total ÷ the count. Workloads:
-//! `checkout` (evaluate by key, JSON-shaped context), `checkout-slots`
-//! (evaluate_index, slot context), `all` and `all-slots` (evaluate_all),
-//! `all-with-slots` (evaluate_all_with, as the WebAssembly binding calls it),
-//! `load` (parse + validate + compile the 50-flag datafile).
+//! Instructions per call = the reported total ÷ the count. Workloads, on the
+//! peer harness's datafile and contexts: `checkout` (evaluate by key,
+//! JSON-shaped context), `checkout-slots` (evaluate_index_outcome, slot
+//! context: what the WebAssembly binding's `evaluateIndex` runs), `all` and
+//! `all-slots` (evaluate_all), `all-outcomes` (evaluate_all_outcomes, slot
+//! context: the binding's `evaluateAllInto`); `load` (parse + validate +
+//! compile the synthetic 50-flag datafile).
 
 #[path = "../benches/workload/mod.rs"]
 mod workload;
@@ -19,32 +21,32 @@ mod workload;
 use evaluator_core::{Attributes, CompiledDatafile};
 use std::hint::black_box;
 use std::process::ExitCode;
-use workload::{contexts, datafile, slots, NOW};
+use workload::{datafile, peer_contexts, peer_datafile, slots, MEASURED_FLAG, NOW};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(name), Some(Ok(count))) = (args.first(), args.get(1).map(|n| n.parse::<usize>()))
     else {
         eprintln!(
-            "usage: instructions checkout|checkout-slots|all|all-slots|all-with-slots|load COUNT"
+            "usage: instructions checkout|checkout-slots|all|all-slots|all-outcomes|load COUNT"
         );
         return ExitCode::from(2);
     };
-    let compiled = CompiledDatafile::from_json(&datafile(50)).unwrap_or_else(|e| panic!("{e}"));
-    let pool = contexts();
+    let compiled = CompiledDatafile::from_json(&peer_datafile()).unwrap_or_else(|e| panic!("{e}"));
+    let pool = peer_contexts();
     let slot_pool: Vec<_> = pool.iter().map(|ctx| slots(&compiled, ctx)).collect();
-    let index = compiled.flag_index("checkout_v2").unwrap_or_default();
+    let index = compiled.flag_index(MEASURED_FLAG).unwrap_or_default();
     let checksum = match name.as_str() {
         "checkout" => measure(&pool, count, |ctx| {
-            let result = compiled.evaluate(black_box("checkout_v2"), ctx, NOW);
+            let result = compiled.evaluate(black_box(MEASURED_FLAG), ctx, NOW);
             result.variation_index.map_or(0, |v| v as usize + 1)
         }),
         "checkout-slots" => measure(&slot_pool, count, |ctx| {
-            let result = compiled.evaluate_index(black_box(index), ctx, NOW);
-            result.variation_index.map_or(0, |v| v as usize + 1)
+            let result = compiled.evaluate_index_outcome(black_box(index), &ctx.view(), NOW);
+            result.map_or(0, |o| o.variation as usize + 1)
         }),
         "all" => measure(&pool, count, |ctx| all(&compiled, ctx)),
-        "all-slots" => measure(&slot_pool, count, |ctx| all(&compiled, ctx)),
+        "all-slots" => measure(&slot_pool, count, |ctx| all(&compiled, &ctx.view())),
         "load" => {
             let text = datafile(50);
             measure(&[text], count, |text| {
@@ -54,10 +56,10 @@ fn main() -> ExitCode {
                 }
             })
         }
-        "all-with-slots" => measure(&slot_pool, count, |ctx| {
+        "all-outcomes" => measure(&slot_pool, count, |ctx| {
             let mut sum = 0;
-            compiled.evaluate_all_with(ctx, NOW, |_, evaluation| {
-                sum += evaluation.variation_index.map_or(0, |v| v as usize);
+            compiled.evaluate_all_outcomes(&ctx.view(), NOW, |_, outcome| {
+                sum += outcome.variation as usize;
             });
             sum
         }),

@@ -8,7 +8,7 @@
 //! Shares are integer units of 1/100,000; a context is inside a share when
 //! its bucket is below it.
 
-use crate::xxh64::{hash, hash_u64_pair};
+use crate::xxh64::{finish_pair, hash, start_pair};
 
 /// Buckets per rule: shares resolve to 1/100,000 (0.001 %).
 pub const BUCKET_COUNT: u32 = 100_000;
@@ -39,6 +39,22 @@ pub(crate) fn salt_hash(flag_key: &str, rule_id: &str, purpose: BucketPurpose) -
     hash(salt.as_bytes(), 0)
 }
 
+/// A rule's salt for one purpose, compiled: the `bucket_hash` state after
+/// `le64(salt_hash)`, so each bucket hashes only the value's half.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Salt(u64);
+
+impl Salt {
+    /// The salt of `"{flagKey}/{ruleId}/{purpose}"`.
+    pub(crate) fn new(flag_key: &str, rule_id: &str, purpose: BucketPurpose) -> Self {
+        Salt::of_hash(salt_hash(flag_key, rule_id, purpose))
+    }
+
+    fn of_hash(salt_hash: u64) -> Self {
+        Salt(start_pair(salt_hash))
+    }
+}
+
 /// `value_hash`: XXH64 of a hash-attribute value's text, once per context.
 #[inline]
 pub(crate) fn value_hash(value: &str) -> u64 {
@@ -47,8 +63,8 @@ pub(crate) fn value_hash(value: &str) -> u64 {
 
 /// The bucket of a value (by its [`value_hash`]) under a rule's salt.
 #[inline]
-pub(crate) fn bucket_of(salt_hash: u64, value_hash: u64) -> u32 {
-    scale(hash_u64_pair(salt_hash, value_hash))
+pub(crate) fn bucket_of(salt: Salt, value_hash: u64) -> u32 {
+    scale(finish_pair(salt.0, value_hash))
 }
 
 /// Maps a 64-bit hash onto `0..BUCKET_COUNT` by multiply-shift: each bucket
@@ -69,7 +85,7 @@ fn scale(hash: u64) -> u32 {
 /// text form) for one rule and purpose. Evaluation uses precomputed salts and
 /// cached value hashes; this one-shot form is for tools, tests and documentation.
 pub fn compute_bucket(flag_key: &str, rule_id: &str, purpose: BucketPurpose, value: &str) -> u32 {
-    bucket_of(salt_hash(flag_key, rule_id, purpose), value_hash(value))
+    bucket_of(Salt::new(flag_key, rule_id, purpose), value_hash(value))
 }
 
 /// A share in `0..=1` as integer units: `round(share × 100_000)`.
@@ -200,7 +216,8 @@ mod tests {
                     variation,
                 ),
             ] {
-                assert_eq!(hash_u64_pair(salt, value), hash_value, "{user}");
+                let salt = Salt::of_hash(salt);
+                assert_eq!(finish_pair(salt.0, value), hash_value, "{user}");
                 assert_eq!(bucket_of(salt, value), bucket, "{user}");
                 assert_eq!(
                     compute_bucket("checkout_v2", "rollout", purpose, user),

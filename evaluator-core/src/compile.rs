@@ -4,8 +4,8 @@
 //! Compiling is also the datafile's semantic validation: every check that
 //! needs a parse (semver, dates, regexes) happens exactly once, here.
 
-use crate::bucket::{build_slices, salt_hash, to_units, BucketPurpose, Slice};
-use crate::condition::{compile_condition, Node};
+use crate::bucket::{build_slices, to_units, BucketPurpose, Salt, Slice};
+use crate::condition::{compile_condition, Node, Test};
 use crate::context::{AttrId, AttributeTable, Interner};
 use crate::datafile::{Audience, Datafile, Flag, FlagStatus, Rule, RuleType};
 use crate::error::DatafileError;
@@ -63,9 +63,9 @@ pub(crate) struct CompiledRule {
     pub hash_attr: AttrId,
     /// Traffic allocation in units of 1/100,000.
     pub allocation: u32,
-    /// `salt_hash` of the rule for each purpose (BUCKETING.md §2).
-    pub traffic_salt: u64,
-    pub variation_salt: u64,
+    /// The rule's salt for each purpose (BUCKETING.md §2).
+    pub traffic_salt: Salt,
+    pub variation_salt: Salt,
     pub slices: Box<[Slice]>,
 }
 
@@ -184,18 +184,33 @@ fn compile_audience(
             let set = ValueSet::new(values.iter().map(|v| v.as_str().into()));
             compiled.push((interner.intern(attribute), set));
         }
-        Ok(compiled.into_boxed_slice())
+        Ok(compiled)
     };
     let excluded = members(&audience.excluded, "excluded")?;
-    let included = members(&audience.included, "included")?;
-    let conditions = audience
+    let mut included = members(&audience.included, "included")?;
+    let mut conditions = audience
         .conditions
         .as_ref()
         .map(|c| compile_condition(c, &format!("audiences[{i}].conditions"), interner))
         .transpose()?;
+    // A lone case-sensitive `in` means what an included list means (the
+    // attribute's text is one of the values): as one, membership skips the
+    // condition tree's dispatch (the most common audience, `country in [...]`).
+    if let Some(Node::Test(
+        attr,
+        Test::OneOf {
+            set,
+            ci: false,
+            negate: false,
+        },
+    )) = conditions
+    {
+        included.push((attr, set));
+        conditions = None;
+    }
     Ok(CompiledAudience {
-        excluded,
-        included,
+        excluded: excluded.into_boxed_slice(),
+        included: included.into_boxed_slice(),
         conditions,
     })
 }
@@ -305,8 +320,8 @@ fn compile_rule(
         audiences: audiences.into_boxed_slice(),
         hash_attr: interner.intern(&rule.hash_attribute),
         allocation: to_units(allocation),
-        traffic_salt: salt_hash(&flag.key, &rule.id, BucketPurpose::Traffic),
-        variation_salt: salt_hash(&flag.key, &rule.id, BucketPurpose::Variation),
+        traffic_salt: Salt::new(&flag.key, &rule.id, BucketPurpose::Traffic),
+        variation_salt: Salt::new(&flag.key, &rule.id, BucketPurpose::Variation),
         slices: build_slices(shares),
     })
 }

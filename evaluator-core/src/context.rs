@@ -7,10 +7,10 @@
 use crate::bucket::value_hash;
 use crate::error::DatafileError;
 use crate::number::NumberText;
-use crate::version::{parse_lenient_semver, Version};
+use crate::version::{parse_lenient, Parts};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::cell::{Cell, OnceCell};
+use std::cell::Cell;
 
 /// Index into [`crate::CompiledDatafile::attribute_names`].
 pub type AttrId = u16;
@@ -180,8 +180,9 @@ pub(crate) struct Reader<'a, C: ?Sized> {
     /// Two cells: a hit compares the id alone.
     last_id: Cell<u32>,
     last: Cell<AttrValue<'a>>,
-    /// `appVersion` parsed once per reader: evaluate-all checks it per flag.
-    app_version: OnceCell<Option<Version>>,
+    /// `appVersion` parsed once per reader (evaluate-all checks it per
+    /// flag), borrowing the context's text: a reader has nothing to drop.
+    app_version: Cell<Option<Option<Parts<'a>>>>,
     /// The id and `value_hash` of the last attribute hashed: the rules of
     /// every flag usually hash the same one (`userId`).
     hashed: Cell<Option<(AttrId, u64)>>,
@@ -198,7 +199,7 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
             table,
             last_id: Cell::new(NO_ID),
             last: Cell::new(AttrValue::Bool(false)),
-            app_version: OnceCell::new(),
+            app_version: Cell::new(None),
             hashed: Cell::new(None),
             audiences_decided: Cell::new(0),
             audiences_joined: Cell::new(0),
@@ -207,13 +208,18 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
 
     /// The context's version, parsed leniently. `id` is always the id of
     /// `appVersion` (the only attribute minimum versions read), so one cache suffices.
-    pub(crate) fn app_version(&self, id: AttrId) -> Option<&Version> {
-        self.app_version
-            .get_or_init(|| {
-                self.read(id)
-                    .and_then(|v| parse_lenient_semver(v.to_text().as_str()))
-            })
-            .as_ref()
+    pub(crate) fn app_version(&self, id: AttrId) -> Option<Parts<'a>> {
+        if let Some(parsed) = self.app_version.get() {
+            return parsed;
+        }
+        let parsed = self.read(id).and_then(|value| match value {
+            AttrValue::Str(text) => parse_lenient(text),
+            // A number's text (`2.5` is 2.5.0) is no borrow of the context,
+            // and has no pre-release or build identifiers to keep.
+            other => parse_lenient(other.to_text().as_str()).map(Parts::numbers_only),
+        });
+        self.app_version.set(Some(parsed));
+        parsed
     }
 
     /// The value of attribute `id`, or `None` when missing. The context is
@@ -335,6 +341,7 @@ impl Interner {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::cmp::Ordering;
 
     fn context(value: Value) -> Context {
         serde_json::from_value(value).unwrap()
@@ -415,6 +422,35 @@ mod tests {
         assert_eq!(reader.value_hash(ids[1]), Some(value_hash("u1")));
         assert!(reader.has(ids[1]) && !reader.has(ids[3]));
         assert_eq!(reader.read(AttrId::MAX), None, "an id past the table");
+    }
+
+    // The reader parses `appVersion` once and borrows its identifiers; a
+    // number (an `attributes.appVersion` of 2.5) reads as its text, 2.5.0.
+    #[test]
+    fn reader_reads_app_version_as_a_version() {
+        let mut interner = Interner::default();
+        let id = interner.intern("appVersion");
+        let table = interner.finish().unwrap();
+        let min = crate::version::parse_strict_semver("2.5.0").unwrap();
+        let cases = [
+            (
+                json!({ "attributes": { "appVersion": 2.5 } }),
+                Some(Ordering::Equal),
+            ),
+            (json!({ "appVersion": "v2.5.0-rc.1" }), Some(Ordering::Less)),
+            (json!({ "appVersion": "2.10" }), Some(Ordering::Greater)),
+            (json!({ "appVersion": "2.x" }), None),
+            (json!({ "attributes": { "appVersion": true } }), None),
+            (json!({}), None),
+        ];
+        for (ctx, expected) in cases {
+            let ctx = context(ctx);
+            let reader = Reader::new(&ctx, &table);
+            for _ in 0..2 {
+                let ordering = reader.app_version(id).map(|v| v.compare(&min));
+                assert_eq!(ordering, expected, "{ctx:?}");
+            }
+        }
     }
 
     #[test]

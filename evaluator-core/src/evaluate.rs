@@ -10,7 +10,6 @@ use crate::compile::{CompiledDatafile, CompiledFlag, CompiledRule};
 use crate::context::{AttrId, Attributes, Reader};
 use crate::datafile::{Flag, FlagType};
 use crate::text::ValueSet;
-use crate::version::compare;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -323,7 +322,7 @@ impl CompiledDatafile {
         let version_sufficient = compiled.min_version.as_ref().map(|(min, attr)| {
             reader
                 .app_version(*attr)
-                .is_some_and(|v| compare(v, min).is_ge())
+                .is_some_and(|v| v.compare(min).is_ge())
         });
         let mut result = if date_reached == Some(false) || version_sufficient == Some(false) {
             Outcome::serve(compiled.off, Reason::RolloutCondition)

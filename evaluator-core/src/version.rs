@@ -61,12 +61,13 @@ pub fn parse_lenient_semver(text: &str) -> Option<Version> {
 /// SemVer precedence of a version reported as `text` (parsed leniently)
 /// against `b`, without allocating; `None` when `text` is no version.
 pub(crate) fn compare_text(text: &str, b: &Version) -> Option<Ordering> {
-    parse_lenient(text).map(|a| a.precedence(&b.as_parts()))
+    parse_lenient(text).map(|a| a.compare(b))
 }
 
 /// SemVer precedence: like `Ord` on versions but ignoring build metadata.
-pub(crate) fn compare(a: &Version, b: &Version) -> Ordering {
-    a.as_parts().precedence(&b.as_parts())
+#[cfg(test)]
+fn compare(a: &Version, b: &Version) -> Ordering {
+    a.as_parts().compare(b)
 }
 
 impl fmt::Display for Version {
@@ -92,15 +93,17 @@ impl Version {
     }
 }
 
-/// A version borrowing its identifiers from the parsed text.
-struct Parts<'a> {
+/// A version borrowing its identifiers from the parsed text (no allocation,
+/// nothing to drop: evaluation keeps the context's `appVersion` in this form).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Parts<'a> {
     numbers: [u64; 3],
     pre: &'a str,
     build: &'a str,
 }
 
 impl Parts<'_> {
-    fn to_owned(&self) -> Version {
+    fn to_owned(self) -> Version {
         let [major, minor, patch] = self.numbers;
         Version {
             major,
@@ -109,6 +112,20 @@ impl Parts<'_> {
             pre: self.pre.into(),
             build: self.build.into(),
         }
+    }
+
+    /// The version numbers alone (no pre-release, no build metadata).
+    pub(crate) fn numbers_only(self) -> Parts<'static> {
+        Parts {
+            numbers: self.numbers,
+            pre: "",
+            build: "",
+        }
+    }
+
+    /// SemVer precedence of `self` against `other`.
+    pub(crate) fn compare(&self, other: &Version) -> Ordering {
+        self.precedence(&other.as_parts())
     }
 
     /// SemVer §11: numbers, then a release above any of its pre-releases,
@@ -136,7 +153,8 @@ fn identifier_key(id: &str) -> (bool, usize, &[u8]) {
     (!numeric, if numeric { id.len() } else { 0 }, id.as_bytes())
 }
 
-fn parse_lenient(text: &str) -> Option<Parts<'_>> {
+/// `text` read leniently (see [`parse_lenient_semver`]), borrowing from it.
+pub(crate) fn parse_lenient(text: &str) -> Option<Parts<'_>> {
     parse(text.strip_prefix(['v', 'V']).unwrap_or(text), 1).ok()
 }
 
@@ -148,20 +166,21 @@ fn parse(text: &str, min_parts: usize) -> Result<Parts<'_>, VersionError> {
     let (core, pre) = split(rest, b'-');
     check_identifiers(pre, "pre-release", true)?;
     check_identifiers(build, "build metadata", false)?;
+    // Dot-separated numbers, left to right (the first bad one is the error);
+    // a byte scan, not `str::split`: evaluation parses every context's version.
     let mut numbers = [0; 3];
-    let mut parts = core.split('.');
-    for (i, (number, name)) in numbers
-        .iter_mut()
-        .zip(["major", "minor", "patch"])
-        .enumerate()
-    {
-        match parts.next() {
-            Some(part) => *number = parse_number(part, name)?,
-            None if i >= min_parts => break,
-            None => return Err(VersionError::Shape),
-        }
+    let mut count = 0;
+    let mut rest = Some(core);
+    while let Some(text) = rest {
+        let (part, next) = split(text, b'.');
+        let (Some(number), Some(name)) = (numbers.get_mut(count), NUMBER_NAMES.get(count)) else {
+            return Err(VersionError::Shape);
+        };
+        *number = parse_number(part, name)?;
+        count += 1;
+        rest = next;
     }
-    if parts.next().is_some() {
+    if count < min_parts {
         return Err(VersionError::Shape);
     }
     Ok(Parts {
@@ -180,18 +199,24 @@ fn split(text: &str, separator: u8) -> (&str, Option<&str>) {
     }
 }
 
+const NUMBER_NAMES: [&str; 3] = ["major", "minor", "patch"];
+
+/// A version number; errors in this order: not digits, leading zero, too large.
 fn parse_number(text: &str, name: &'static str) -> Result<u64, VersionError> {
-    if !is_numeric(text) {
+    let mut value = Some(0u64);
+    for digit in text.bytes() {
+        if !digit.is_ascii_digit() {
+            return Err(VersionError::NotANumber(name));
+        }
+        value = value.and_then(|n| n.checked_mul(10)?.checked_add(u64::from(digit - b'0')));
+    }
+    if text.is_empty() {
         return Err(VersionError::NotANumber(name));
     }
     if text.len() > 1 && text.starts_with('0') {
         return Err(VersionError::LeadingZero(name));
     }
-    text.bytes()
-        .try_fold(0u64, |n, digit| {
-            n.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
-        })
-        .ok_or(VersionError::TooLarge(name))
+    value.ok_or(VersionError::TooLarge(name))
 }
 
 /// Dot-separated identifiers of `[0-9A-Za-z-]`, when present; numeric ones

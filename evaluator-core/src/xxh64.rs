@@ -3,8 +3,9 @@
 //!
 //! Bucketing hashes three things (see `BUCKETING.md`): a rule's salt string
 //! once at compile time, an attribute value once per evaluation, and the 16
-//! bytes of the two hashes per rule, for which [`hash_u64_pair`] skips the
-//! byte plumbing.
+//! bytes of the two hashes per rule, for which [`start_pair`] and
+//! [`finish_pair`] skip the byte plumbing (and let the salt's half be done
+//! at compile time).
 
 const P1: u64 = 0x9E37_79B1_85EB_CA87;
 const P2: u64 = 0xC2B2_AE3D_27D4_EB4F;
@@ -59,14 +60,20 @@ pub fn hash(bytes: &[u8], seed: u64) -> u64 {
     avalanche(h)
 }
 
-/// XXH64 (seed 0) of the 16 bytes `first.to_le_bytes()` then
-/// `second.to_le_bytes()`: the same value as [`hash`] over them.
-#[inline]
-pub(crate) fn hash_u64_pair(first: u64, second: u64) -> u64 {
+/// The XXH64 (seed 0) state of a 16-byte input after its first 8 bytes,
+/// `first.to_le_bytes()`; [`finish_pair`] takes the other 8.
+pub(crate) fn start_pair(first: u64) -> u64 {
     // Below 32 bytes there are no stripes: the seed's short-input start,
     // plus the length, then one 8-byte step per word.
-    let h = P5.wrapping_add(16);
-    avalanche(mix_u64(mix_u64(h, first), second))
+    mix_u64(P5.wrapping_add(16), first)
+}
+
+/// XXH64 (seed 0) of the 16 bytes `first.to_le_bytes()` then
+/// `second.to_le_bytes()`, from `state = start_pair(first)`: the same value
+/// as [`hash`] over them.
+#[inline]
+pub(crate) fn finish_pair(state: u64, second: u64) -> u64 {
+    avalanche(mix_u64(state, second))
 }
 
 #[inline]
@@ -146,7 +153,7 @@ mod tests {
             let mut bytes = [0u8; 16];
             bytes[..8].copy_from_slice(&first.to_le_bytes());
             bytes[8..].copy_from_slice(&second.to_le_bytes());
-            prop_assert_eq!(hash_u64_pair(first, second), hash(&bytes, 0));
+            prop_assert_eq!(finish_pair(start_pair(first), second), hash(&bytes, 0));
         }
     }
 }

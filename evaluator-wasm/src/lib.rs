@@ -89,12 +89,15 @@ impl Evaluator {
     }
 
     /// Evaluates flag `index` at `now` (epoch ms) for the context in the
-    /// slots: the packed result, or -1 with the wide form in the `wide` buffer.
+    /// slots, whose text is `text_len` bytes: the packed result, or -1 with
+    /// the wide form in the `wide` buffer.
     #[wasm_bindgen(js_name = evaluateIndex)]
-    pub fn evaluate_index(&mut self, index: u32, now: f64) -> i32 {
-        let outcome = self
-            .compiled
-            .evaluate_index_outcome(index as usize, &self.slots, now as i64);
+    pub fn evaluate_index(&mut self, index: u32, now: f64, text_len: u32) -> i32 {
+        let outcome = self.compiled.evaluate_index_outcome(
+            index as usize,
+            &self.slots.view(text_len),
+            now as i64,
+        );
         match outcome.map(|o| pack(&o)) {
             None => NOT_FOUND,
             Some(Ok(packed)) => packed,
@@ -108,10 +111,11 @@ impl Evaluator {
     /// Evaluates every flag into the `results` buffer, in datafile order
     /// (-1 where `evaluateIndex` gives the wide form).
     #[wasm_bindgen(js_name = evaluateAllInto)]
-    pub fn evaluate_all_into(&mut self, now: f64) {
+    pub fn evaluate_all_into(&mut self, now: f64, text_len: u32) {
         let results = &mut self.results;
+        let view = self.slots.view(text_len);
         self.compiled
-            .evaluate_all_outcomes(&self.slots, now as i64, |index, outcome| {
+            .evaluate_all_outcomes(&view, now as i64, |index, outcome| {
                 if let Some(result) = results.get_mut(index) {
                     *result = pack(&outcome).unwrap_or(-1);
                 }
@@ -185,13 +189,14 @@ mod tests {
       "audiences": [{ "id": "nordic", "conditions": { "attribute": "country", "op": "in", "values": ["NO", "SE"] } }]
     }"#;
 
-    /// Writes `ctx` into the slots the way the JS engine does.
-    fn write_context(evaluator: &mut Evaluator, ctx: &Context) {
+    /// Writes `ctx` into the slots the way the JS engine does; the text's length.
+    fn write_context(evaluator: &mut Evaluator, ctx: &Context) -> u32 {
         let names = evaluator.compiled.attribute_names().to_vec();
         let mut at = 0;
         for (id, name) in names.iter().enumerate() {
             at = evaluator.slots.write(id, ctx.get(0, name), at);
         }
+        at as u32
     }
 
     type Fields = (
@@ -229,7 +234,7 @@ mod tests {
     fn unknown_indexes_are_not_found() {
         let mut evaluator = Evaluator::from_json(DATAFILE).unwrap();
         let expected = fields(&evaluator.compiled.evaluate_index(7, &Context::default(), 0));
-        assert_eq!(unpack(evaluator.evaluate_index(7, 0.0)), expected);
+        assert_eq!(unpack(evaluator.evaluate_index(7, 0.0, 0)), expected);
     }
 
     #[test]
@@ -242,11 +247,11 @@ mod tests {
                 "key": format!("user-{i}"), "appVersion": version, "attributes": { "country": country }
             }))
             .unwrap();
-            write_context(&mut evaluator, &ctx);
+            let text_len = write_context(&mut evaluator, &ctx);
             let expected = fields(&evaluator.compiled.evaluate("geo", &ctx, 0));
-            let packed = evaluator.evaluate_index(0, 0.0);
+            let packed = evaluator.evaluate_index(0, 0.0, text_len);
             assert_eq!(unpack(packed), expected, "{ctx:?}");
-            evaluator.evaluate_all_into(0.0);
+            evaluator.evaluate_all_into(0.0, text_len);
             assert_eq!(evaluator.results[0], packed);
         }
     }

@@ -266,7 +266,7 @@ export class Engine {
   }
 
   private call(i: number, now: number): number {
-    return this.ev.evaluateIndex(i, now);
+    return this.ev.evaluateIndex(i, now, this.slots.textLength);
   }
 
   /** Evaluates every flag into the results buffer; false when the context is invalid or the module failed. */
@@ -276,7 +276,7 @@ export class Engine {
     const generation = slots.generation;
     if (this.allAt === generation && !this.anyClock) return true;
     try {
-      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0);
+      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0, slots.textLength);
     } catch {
       return false;
     }
