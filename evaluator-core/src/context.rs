@@ -49,6 +49,16 @@ impl<'a> AttrValue<'a> {
         }
     }
 
+    /// `f` of the value's text ([`AttrValue::to_text`]); a string is passed
+    /// as it is, without building the text form (the common case, kept cheap).
+    #[inline]
+    pub(crate) fn with_text<R>(self, f: impl Fn(&str) -> R) -> R {
+        match self {
+            AttrValue::Str(s) => f(s),
+            other => f(other.to_text().as_str()),
+        }
+    }
+
     /// The value as a number: numbers, and strings that parse as a finite number.
     pub(crate) fn to_number(self) -> Option<f64> {
         match self {
@@ -273,7 +283,7 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
         match self.hashed.get() {
             Some((hashed, hash)) if hashed == id => Some(hash),
             _ => {
-                let hash = value_hash(self.read(id)?.to_text().as_str());
+                let hash = self.read(id)?.with_text(value_hash);
                 self.hashed.set(Some((id, hash)));
                 Some(hash)
             }

@@ -411,5 +411,5 @@ fn is_listed<C: Attributes + ?Sized>(
 ) -> bool {
     reader
         .read(attr)
-        .is_some_and(|v| values.contains(v.to_text().as_str()))
+        .is_some_and(|v| v.with_text(|text| values.contains(text)))
 }
