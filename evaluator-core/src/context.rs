@@ -253,22 +253,23 @@ impl<'a, C: Attributes + ?Sized> Reader<'a, C> {
         }
     }
 
-    /// Whether the context is in audience `index`, deciding with `decide`
-    /// only the first time this reader is asked (for the first 64 audiences).
-    pub(crate) fn in_audience(&self, index: u32, decide: impl FnOnce() -> bool) -> bool {
+    /// Whether the context is in audience `index`, if this reader has been
+    /// told ([`Reader::remember_audience`]; the first 64 audiences).
+    pub(crate) fn audience(&self, index: u32) -> Option<bool> {
+        let bit = 1u64.checked_shl(index)?;
+        (self.audiences_decided.get() & bit != 0).then(|| self.audiences_joined.get() & bit != 0)
+    }
+
+    /// Remembers whether the context is in audience `index`.
+    pub(crate) fn remember_audience(&self, index: u32, joined: bool) {
         let Some(bit) = 1u64.checked_shl(index) else {
-            return decide();
+            return;
         };
-        if self.audiences_decided.get() & bit != 0 {
-            return self.audiences_joined.get() & bit != 0;
-        }
-        let joined = decide();
         self.audiences_decided
             .set(self.audiences_decided.get() | bit);
         if joined {
             self.audiences_joined.set(self.audiences_joined.get() | bit);
         }
-        joined
     }
 
     /// Whether attribute `id` is present; known without reading when it was hashed.
@@ -432,6 +433,20 @@ mod tests {
         assert_eq!(reader.value_hash(ids[1]), Some(value_hash("u1")));
         assert!(reader.has(ids[1]) && !reader.has(ids[3]));
         assert_eq!(reader.read(AttrId::MAX), None, "an id past the table");
+    }
+
+    #[test]
+    fn reader_remembers_the_first_64_audiences() {
+        let table = Interner::default().finish().unwrap();
+        let ctx = Context::default();
+        let reader = Reader::new(&ctx, &table);
+        for (index, joined) in [(0, true), (3, false), (63, true), (64, true), (900, false)] {
+            assert_eq!(reader.audience(index), None);
+            reader.remember_audience(index, joined);
+            let remembered = (index < 64).then_some(joined);
+            assert_eq!(reader.audience(index), remembered, "audience {index}");
+        }
+        assert_eq!(reader.audience(1), None);
     }
 
     // The reader parses `appVersion` once and borrows its identifiers; a

@@ -355,12 +355,7 @@ impl CompiledDatafile {
         rule: &CompiledRule,
         reader: &Reader<'_, C>,
     ) -> Option<u32> {
-        let in_audiences = rule.audiences.is_empty()
-            || rule
-                .audiences
-                .iter()
-                .any(|&a| reader.in_audience(a, || self.is_in_audience(a, reader)));
-        if !in_audiences {
+        if !rule.audiences.is_empty() && !self.is_in_any_audience(&rule.audiences, reader) {
             return None;
         }
         let partial = rule.allocation < BUCKET_COUNT;
@@ -378,6 +373,30 @@ impl CompiledDatafile {
         }
     }
 
+    /// Whether the context is in one of `audiences`, each decided once per reader.
+    /// Plain loops, no closures: at opt-level z each closure and iterator
+    /// adapter stays a function call of its own, on the path of every rule.
+    fn is_in_any_audience<C: Attributes + ?Sized>(
+        &self,
+        audiences: &[u32],
+        reader: &Reader<'_, C>,
+    ) -> bool {
+        for &index in audiences {
+            let joined = match reader.audience(index) {
+                Some(joined) => joined,
+                None => {
+                    let joined = self.is_in_audience(index, reader);
+                    reader.remember_audience(index, joined);
+                    joined
+                }
+            };
+            if joined {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Membership: excluded wins, then included, then the conditions.
     fn is_in_audience<C: Attributes + ?Sized>(
         &self,
@@ -387,20 +406,28 @@ impl CompiledDatafile {
         let Some(audience) = self.audiences.get(audience as usize) else {
             return false;
         };
-        let listed = |lists: &[(AttrId, ValueSet)]| {
-            lists
-                .iter()
-                .any(|(attr, values)| is_listed(reader, *attr, values))
-        };
-        if listed(&audience.excluded) {
+        if is_in_any_list(reader, &audience.excluded) {
             return false;
         }
-        listed(&audience.included)
+        is_in_any_list(reader, &audience.included)
             || audience
                 .conditions
                 .as_ref()
                 .is_some_and(|c| c.matches(reader))
     }
+}
+
+/// Whether an attribute's text is in its list, for one of `lists`.
+fn is_in_any_list<C: Attributes + ?Sized>(
+    reader: &Reader<'_, C>,
+    lists: &[(AttrId, ValueSet)],
+) -> bool {
+    for (attr, values) in lists {
+        if is_listed(reader, *attr, values) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether the text of attribute `attr` is one of `values`.
