@@ -15,6 +15,7 @@ use evaluator_core::json::{write_integer, write_string, write_value};
 use evaluator_core::{CompiledDatafile, Flag};
 use packed::{pack, ERROR_CODES, NOT_FOUND, REASONS};
 use slots::{address, Slots};
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
 /// The allocator (std's default on wasm32 is dlmalloc). Measured against it on
@@ -32,8 +33,9 @@ pub struct Evaluator {
     slots: Slots,
     /// One packed result per flag, filled by `evaluateAllInto`.
     results: Vec<i32>,
-    /// The wide form of the last result that did not fit in an i32.
-    wide: Vec<i32>,
+    /// The wide form of the last result that did not fit in an i32 (a
+    /// cell: `evaluateIndex` takes `&self`, the cheaper borrow to cross with).
+    wide: Box<Cell<[i32; 3]>>,
 }
 
 /// Compiles a datafile JSON string: an [`Evaluator`], or the validation error
@@ -78,7 +80,7 @@ impl Evaluator {
         let mut layout = self.slots.layout().to_vec();
         layout.extend([
             address(self.results.as_mut_ptr()),
-            address(self.wide.as_mut_ptr()),
+            address(self.wide.as_ptr()),
         ]);
         layout
     }
@@ -92,7 +94,7 @@ impl Evaluator {
     /// slots, whose text is `text_len` bytes: the packed result, or -1 with
     /// the wide form in the `wide` buffer.
     #[wasm_bindgen(js_name = evaluateIndex)]
-    pub fn evaluate_index(&mut self, index: u32, now: f64, text_len: u32) -> i32 {
+    pub fn evaluate_index(&self, index: u32, now: f64, text_len: u32) -> i32 {
         let outcome = self.compiled.evaluate_index_outcome(
             index as usize,
             &self.slots.view(text_len),
@@ -102,7 +104,7 @@ impl Evaluator {
             None => NOT_FOUND,
             Some(Ok(packed)) => packed,
             Some(Err(wide)) => {
-                self.wide.copy_from_slice(&wide);
+                self.wide.set(wide);
                 -1
             }
         }
@@ -130,7 +132,7 @@ impl Evaluator {
         Ok(Evaluator {
             slots: Slots::new(compiled.attribute_names().len()),
             results: vec![0; compiled.flag_count()],
-            wide: vec![0; 3],
+            wide: Box::default(),
             compiled,
         })
     }
@@ -232,7 +234,7 @@ mod tests {
 
     #[test]
     fn unknown_indexes_are_not_found() {
-        let mut evaluator = Evaluator::from_json(DATAFILE).unwrap();
+        let evaluator = Evaluator::from_json(DATAFILE).unwrap();
         let expected = fields(&evaluator.compiled.evaluate_index(7, &Context::default(), 0));
         assert_eq!(unpack(evaluator.evaluate_index(7, 0.0, 0)), expected);
     }
