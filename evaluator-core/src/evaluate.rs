@@ -417,8 +417,19 @@ impl CompiledDatafile {
     }
 }
 
-/// Whether an attribute's text is in its list, for one of `lists`.
+/// Whether an attribute's text is in its list, for one of `lists`. Inlined
+/// down to the emptiness check: most audiences have no member lists, or only
+/// one kind.
+#[inline]
 fn is_in_any_list<C: Attributes + ?Sized>(
+    reader: &Reader<'_, C>,
+    lists: &[(AttrId, ValueSet)],
+) -> bool {
+    !lists.is_empty() && is_in_some_list(reader, lists)
+}
+
+#[inline(never)]
+fn is_in_some_list<C: Attributes + ?Sized>(
     reader: &Reader<'_, C>,
     lists: &[(AttrId, ValueSet)],
 ) -> bool {
