@@ -7,6 +7,7 @@
 //! read cost ~80 instructions (evaluate-all reads attributes flag after flag).
 
 use evaluator_core::{AttrId, AttrValue, Attributes};
+use std::cell::OnceCell;
 
 /// Slot kinds as JS writes them into `kinds` (0 is missing).
 const STRING: u8 = 1;
@@ -86,24 +87,38 @@ impl Slots {
 }
 
 impl Slots {
-    /// The slots for one evaluation call, the first `text_len` bytes of text
-    /// (what JS wrote) validated once. Text past the valid part is read slot
+    /// The slots for one evaluation call: the first `text_len` bytes of text
+    /// (what JS wrote) are validated once, at the first string read (a flag
+    /// that reads none pays nothing). Text past the valid part is read slot
     /// by slot, so a bad byte only makes its own slot missing.
     pub fn view(&self, text_len: u32) -> View<'_> {
-        let written = self.bytes.get(..text_len as usize).unwrap_or(&self.bytes);
-        let text = std::str::from_utf8(written).unwrap_or_else(|e| {
-            let valid = written.get(..e.valid_up_to()).unwrap_or_default();
-            std::str::from_utf8(valid).unwrap_or_default()
-        });
-        View { slots: self, text }
+        View {
+            slots: self,
+            text_len: text_len as usize,
+            text: OnceCell::new(),
+        }
     }
 }
 
-/// [`Slots`] with their text validated, as evaluation reads them.
+/// [`Slots`] as one evaluation call reads them.
 pub struct View<'a> {
     slots: &'a Slots,
-    /// The valid UTF-8 prefix of the text JS wrote.
-    text: &'a str,
+    text_len: usize,
+    /// The valid UTF-8 prefix of the text JS wrote, once a string is read.
+    text: OnceCell<&'a str>,
+}
+
+impl<'a> View<'a> {
+    fn text(&self) -> &'a str {
+        self.text.get_or_init(|| {
+            let bytes = &self.slots.bytes;
+            let written = bytes.get(..self.text_len).unwrap_or(bytes);
+            std::str::from_utf8(written).unwrap_or_else(|e| {
+                let valid = written.get(..e.valid_up_to()).unwrap_or_default();
+                std::str::from_utf8(valid).unwrap_or_default()
+            })
+        })
+    }
 }
 
 /// A string slot whose span is out of bounds or whose text is not UTF-8 is
@@ -116,7 +131,7 @@ impl Attributes for View<'_> {
             STRING => {
                 let start = *slots.spans.get(2 * id)? as usize;
                 let end = start.checked_add(*slots.spans.get(2 * id + 1)? as usize)?;
-                let text = match self.text.get(start..end) {
+                let text = match self.text().get(start..end) {
                     Some(text) => text,
                     None => std::str::from_utf8(slots.bytes.get(start..end)?).ok()?,
                 };
