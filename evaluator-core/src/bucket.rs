@@ -9,6 +9,7 @@
 //! its bucket is below it.
 
 use crate::xxh64::{finish_pair, hash, start_pair};
+use alloc::{boxed::Box, format, vec::Vec};
 
 /// Buckets per rule: shares resolve to 1/100,000 (0.001 %).
 pub const BUCKET_COUNT: u32 = 100_000;
@@ -91,7 +92,15 @@ pub fn compute_bucket(flag_key: &str, rule_id: &str, purpose: BucketPurpose, val
 /// A share in `0..=1` as integer units: `round(share × 100_000)`.
 /// Callers validate the range first; out-of-range input saturates.
 pub(crate) fn to_units(share: f64) -> u32 {
-    (share * f64::from(BUCKET_COUNT)).round() as u32
+    round_to_u32(share * f64::from(BUCKET_COUNT))
+}
+
+/// `x.round() as u32` (half away from zero, saturating, NaN → 0) without
+/// `f64::round`, which core lacks: the cast truncates and saturates, and
+/// `x − trunc(x)` is exact, so comparing it with ½ decides the rounding.
+fn round_to_u32(x: f64) -> u32 {
+    let whole = x as u32;
+    whole.saturating_add(u32::from(x - f64::from(whole) >= 0.5))
 }
 
 /// One variation's slice of a rule: buckets below `bound` (and not below the
@@ -142,6 +151,66 @@ pub(crate) fn pick_variation(slices: &[Slice], bucket: u32) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What `round_to_u32` replaces.
+    fn std_round(x: f64) -> u32 {
+        x.round() as u32
+    }
+
+    #[test]
+    fn round_to_u32_is_std_round_on_edge_values() {
+        let half_below = 0.49999999999999994; // round(x + 0.5) gets this one wrong
+        let mut values = vec![
+            0.0,
+            -0.0,
+            half_below,
+            0.5,
+            1.5,
+            2.5,
+            -0.5,
+            -0.4,
+            -1.5,
+            99_999.5,
+            100_000.0,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            4_294_967_295.4,
+            4_294_967_295.5,
+            4_294_967_296.0,
+            1e300,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            f64::MIN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        // Every k + 0.5 of the unit range and the floats either side of it.
+        for k in 0..BUCKET_COUNT {
+            let half = f64::from(k) + 0.5;
+            values.extend([
+                half,
+                f64::from_bits(half.to_bits() - 1),
+                f64::from_bits(half.to_bits() + 1),
+            ]);
+        }
+        // Every share a rule or allocation can state with up to 5 decimals.
+        values
+            .extend((0..=BUCKET_COUNT).map(|k| f64::from(k) / 100_000.0 * f64::from(BUCKET_COUNT)));
+        for x in values {
+            assert_eq!(round_to_u32(x), std_round(x), "{x:e}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn round_to_u32_is_std_round(bits in any::<u64>(), share in 0.0..=1.0f64) {
+            let x = f64::from_bits(bits);
+            prop_assert_eq!(round_to_u32(x), std_round(x), "{:e}", x);
+            prop_assert_eq!(to_units(share), std_round(share * f64::from(BUCKET_COUNT)));
+        }
+    }
 
     #[test]
     fn scale_spans_the_whole_range() {

@@ -16,7 +16,7 @@ use crate::validate::{
     resolve_variation,
 };
 use crate::version::{parse_strict_semver, Version};
-use std::collections::BTreeMap;
+use alloc::{boxed::Box, collections::BTreeMap, format, string::String, vec::Vec};
 
 /// A validated datafile indexed for evaluation. Build it once per datafile
 /// revision and share it; evaluation only reads it.

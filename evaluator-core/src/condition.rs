@@ -22,8 +22,9 @@ use crate::regex::Regex;
 use crate::text::{contains, ends_with, equals, fold, starts_with, ValueSet};
 use crate::time::parse_rfc3339_ms;
 use crate::version::{compare_text, parse_strict_semver, Version};
+use alloc::boxed::Box;
+use core::cmp::Ordering;
 use serde_json::Value;
-use std::cmp::Ordering;
 
 /// How deep `all`/`any`/`not` may nest; keeps hostile input off the stack.
 pub const MAX_CONDITION_DEPTH: usize = 32;
@@ -212,7 +213,7 @@ fn compile_at_depth(
 const DEPTH_ERROR: &str = "conditions nest deeper than 32 levels";
 
 /// The error at the comparison's `value`.
-fn bad_value(message: impl std::fmt::Display) -> DatafileError {
+fn bad_value(message: impl core::fmt::Display) -> DatafileError {
     DatafileError::new("value", message)
 }
 

@@ -8,9 +8,10 @@ use crate::bucket::value_hash;
 use crate::error::DatafileError;
 use crate::number::NumberText;
 use crate::version::{parse_lenient, Parts};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
+use core::cell::Cell;
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::cell::Cell;
 
 /// Index into [`crate::CompiledDatafile::attribute_names`].
 pub type AttrId = u16;

@@ -6,9 +6,9 @@
 //! Reading is hand-written (`decode.rs`: defaults, `null` as absent, error
 //! paths); writing is serde's `Serialize`.
 
+use alloc::{boxed::Box, collections::BTreeMap, string::String, vec::Vec};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The schema version this crate reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -253,7 +253,7 @@ pub struct Comparison {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<Value>>,
     /// String operators compare case-insensitively (Unicode lowercase).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
     pub case_insensitive: bool,
 }
 

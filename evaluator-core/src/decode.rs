@@ -19,6 +19,7 @@ mod schema;
 use crate::datafile::{Condition, Datafile};
 use crate::error::DatafileError;
 use crate::json::{write_value_exact, Reader};
+use alloc::{borrow::ToOwned, format, string::String};
 use read::Wire;
 use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
@@ -71,7 +72,7 @@ impl<'de> Deserialize<'de> for Condition {
     }
 }
 
-fn error(message: impl std::fmt::Display) -> DatafileError {
+fn error(message: impl core::fmt::Display) -> DatafileError {
     DatafileError::new("", message)
 }
 

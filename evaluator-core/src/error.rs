@@ -1,6 +1,7 @@
 //! The one error of the core: a datafile that cannot be used.
 
-use std::fmt::Display;
+use alloc::string::{String, ToString};
+use core::fmt::Display;
 
 /// Why a datafile was rejected, and where.
 ///

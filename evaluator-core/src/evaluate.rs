@@ -10,6 +10,7 @@ use crate::compile::{CompiledDatafile, CompiledFlag, CompiledRule};
 use crate::context::{AttrId, Attributes, Reader};
 use crate::datafile::{Flag, FlagType};
 use crate::text::ValueSet;
+use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -5,6 +5,8 @@
 //! shrink; this one takes an exact fast path for short inputs and falls back
 //! to small big-integer arithmetic, which is slower but rare.
 
+use alloc::{vec, vec::Vec};
+
 /// Significant digits kept; beyond them a sticky digit decides the rounding,
 /// as no f64 halfway point needs more than 767 significant digits.
 const MAX_DIGITS: usize = 800;

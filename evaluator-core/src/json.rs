@@ -12,8 +12,12 @@
 
 use crate::error::DatafileError;
 use crate::float::parse_f64;
+use alloc::{
+    borrow::{Cow, ToOwned},
+    string::String,
+    vec::Vec,
+};
 use serde_json::{Map, Number, Value};
-use std::borrow::Cow;
 
 mod write;
 

@@ -18,8 +18,13 @@
 //! assert_eq!(result.reason, Reason::Default);
 //! assert_eq!(result.value, Some(&serde_json::Value::Bool(true)));
 //! ```
+#![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
+
+// No std outside tests, so the WebAssembly module can leave std's panic
+// machinery out (see evaluator-wasm).
+extern crate alloc;
 
 mod bucket;
 mod compile;

@@ -17,6 +17,8 @@
 //! states that failed, so it is linear in pattern × text; beyond a memory
 //! cap it stops after a step budget instead, and the comparison is false.
 
+use alloc::{boxed::Box, string::String, vec, vec::Vec};
+
 /// Most instructions a pattern may compile to (after repetitions expand).
 const MAX_PROGRAM: usize = 10_000;
 /// Largest `{m,n}` bound (its error message names it).

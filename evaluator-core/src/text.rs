@@ -5,6 +5,7 @@
 //! applied lazily to the attribute so that comparing does not allocate.
 
 use crate::lowercase::lowercase;
+use alloc::{boxed::Box, string::String, vec};
 
 /// A set of strings for `in`/`notIn`, member lists and overrides.
 ///
@@ -197,7 +198,7 @@ fn is_lowered(text: &str, mut bytes: &[u8]) -> bool {
 fn lower(s: &str) -> impl DoubleEndedIterator<Item = char> + Clone + '_ {
     s.chars().flat_map(|c| {
         let (first, second) = lowercase(c);
-        std::iter::once(first).chain(second)
+        core::iter::once(first).chain(second)
     })
 }
 

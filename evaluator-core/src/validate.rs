@@ -9,6 +9,7 @@ use crate::error::DatafileError;
 use crate::number::NumberText;
 use crate::text::{field_at, TextAt, TextIndex};
 use crate::time::parse_rfc3339_ms;
+use alloc::{format, string::String};
 
 /// How far a rule's percentages may sum away from 1.
 pub const SPLIT_SUM_TOLERANCE: f64 = 1e-6;

@@ -6,8 +6,9 @@
 //! formatting and identifier types were a tenth of the WebAssembly module.
 //! Tests check parsing and precedence against the `semver` crate.
 
-use std::cmp::Ordering;
-use std::fmt;
+use alloc::boxed::Box;
+use core::cmp::Ordering;
+use core::fmt;
 
 /// A semantic version: `MAJOR.MINOR.PATCH[-pre][+build]`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,15 +7,24 @@
 //! (`evaluator_core::json`), never through serde, which would be most of the
 //! module's size. There is no JSON-context entry point: JS evaluates through
 //! the slots only (a second path was 15 KB of the module).
+//!
+//! No std in WebAssembly: a panic there (there should be none) traps, so
+//! std's panic machinery stays out of the module.
+
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
 
 mod packed;
 mod slots;
 
+use alloc::string::{String, ToString};
+use alloc::{boxed::Box, vec, vec::Vec};
+use core::cell::Cell;
 use evaluator_core::json::{write_integer, write_string, write_value};
 use evaluator_core::{CompiledDatafile, Flag};
 use packed::{pack, ERROR_CODES, NOT_FOUND, REASONS};
 use slots::{address, Slots};
-use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
 /// The allocator (std's default on wasm32 is dlmalloc). Measured against it on
@@ -25,6 +34,13 @@ use wasm_bindgen::prelude::*;
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
+
+/// Panics trap: JS sees a `RuntimeError: unreachable`.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn trap(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 /// A compiled datafile plus the context slots and result buffers JS shares.
 #[wasm_bindgen]

@@ -6,8 +6,9 @@
 //! of it: a context read is then a few bounds checks, where validating each
 //! read cost ~80 instructions (evaluate-all reads attributes flag after flag).
 
+use alloc::{vec, vec::Vec};
+use core::cell::OnceCell;
 use evaluator_core::{AttrId, AttrValue, Attributes};
-use std::cell::OnceCell;
 
 /// Slot kinds as JS writes them into `kinds` (0 is missing).
 const STRING: u8 = 1;
@@ -113,9 +114,9 @@ impl<'a> View<'a> {
         self.text.get_or_init(|| {
             let bytes = &self.slots.bytes;
             let written = bytes.get(..self.text_len).unwrap_or(bytes);
-            std::str::from_utf8(written).unwrap_or_else(|e| {
+            core::str::from_utf8(written).unwrap_or_else(|e| {
                 let valid = written.get(..e.valid_up_to()).unwrap_or_default();
-                std::str::from_utf8(valid).unwrap_or_default()
+                core::str::from_utf8(valid).unwrap_or_default()
             })
         })
     }
@@ -133,7 +134,7 @@ impl Attributes for View<'_> {
                 let end = start.checked_add(*slots.spans.get(2 * id + 1)? as usize)?;
                 let text = match self.text().get(start..end) {
                     Some(text) => text,
-                    None => std::str::from_utf8(slots.bytes.get(start..end)?).ok()?,
+                    None => core::str::from_utf8(slots.bytes.get(start..end)?).ok()?,
                 };
                 Some(AttrValue::Str(text))
             }

@@ -5,6 +5,7 @@ use super::read::{check_present, object, Fields, Variants, Wire};
 use super::{error, Read};
 use crate::datafile::{Comparison, Condition, Operator};
 use crate::json::Reader;
+use alloc::{boxed::Box, string::String, vec::Vec};
 
 impl Variants for Operator {
     const NAMES: &'static [&'static str] = &[

@@ -6,8 +6,8 @@
 
 use super::{error, expected_names, invalid_type, number_text, unexpected, Read};
 use crate::json::Reader;
+use alloc::{borrow::Cow, format, string::String, vec::Vec};
 use serde_json::Value;
-use std::borrow::Cow;
 
 /// A type of the datafile's wire format.
 pub(super) trait Wire {

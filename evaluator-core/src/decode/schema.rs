@@ -6,8 +6,8 @@ use super::read::{object, Fields, Variants, Wire};
 use super::{unexpected, Read};
 use crate::datafile::*;
 use crate::json::Reader;
+use alloc::{borrow::ToOwned, collections::BTreeMap, string::String, vec::Vec};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const DATAFILE: Fields = Fields {
     expected: "struct Datafile",

@@ -1,6 +1,7 @@
 //! The JSON writer: compact text from a [`Value`], strings and integers.
 
 use crate::number::NumberText;
+use alloc::string::String;
 use serde_json::Value;
 
 /// Appends `value` as compact JSON. Floats are written as JavaScript writes
