@@ -122,25 +122,29 @@ export class ContextSlots {
   /** Bytes of text the slots hold (evaluation calls pass it: the module validates them once per call). */
   textLength = 0;
 
-  private names: string[];
-  private sources: number[];
-  private written: unknown[]; // the values last written, per slot
-  private textEnds: number[]; // where the text ends after each slot, as last written
+  #ev: SlotsOwner;
+  #flagCount: number;
+  #names: string[];
+  #sources: number[];
+  #written: unknown[]; // the values last written, per slot
+  #textEnds: number[]; // where the text ends after each slot, as last written
 
   // Views of the evaluator's buffers; re-created when memory grows (the old buffer detaches).
-  private kinds!: Uint8Array;
-  private spans!: Uint32Array;
-  private numbers!: Float64Array;
-  private bytes!: Uint8Array;
-  private results!: Int32Array;
-  private wide!: Int32Array;
+  #kinds!: Uint8Array;
+  #spans!: Uint32Array;
+  #numbers!: Float64Array;
+  #bytes!: Uint8Array;
+  #results!: Int32Array;
+  #wide!: Int32Array;
 
-  constructor(private ev: SlotsOwner, names: string[], private flagCount: number) {
-    this.names = names;
-    this.sources = names.map((n) => (n === 'key' ? FROM_KEY : n === 'appVersion' ? FROM_APP_VERSION : FROM_ATTRIBUTES));
-    this.written = names.map(() => undefined);
-    this.textEnds = names.map(() => 0);
-    this.bind();
+  constructor(ev: SlotsOwner, names: string[], flagCount: number) {
+    this.#ev = ev;
+    this.#flagCount = flagCount;
+    this.#names = names;
+    this.#sources = names.map((n) => (n === 'key' ? FROM_KEY : n === 'appVersion' ? FROM_APP_VERSION : FROM_ATTRIBUTES));
+    this.#written = names.map(() => undefined);
+    this.#textEnds = names.map(() => 0);
+    this.#bind();
   }
 
   /**
@@ -153,7 +157,9 @@ export class ContextSlots {
       const attributes = attributesOf(ctx);
       this.invalid = attributes === INVALID;
       if (attributes === INVALID) return;
-      const { names, sources, written } = this;
+      const names = this.#names;
+      const sources = this.#sources;
+      const written = this.#written;
       // One pass (cheapest when nothing changed): slots before the first
       // changed one keep their text; from there on every slot is written again.
       let at = -1;
@@ -163,12 +169,12 @@ export class ContextSlots {
         if (value == null && attributes !== undefined) value = attributes[names[i]];
         if (at < 0) {
           if (value === written[i]) continue;
-          this.rebindIfDetached();
-          at = i === 0 ? 0 : this.textEnds[i - 1];
+          this.#rebindIfDetached();
+          at = i === 0 ? 0 : this.#textEnds[i - 1];
         }
         written[i] = value;
-        at = typeof value === 'string' ? this.writeText(i, value, at) : this.writeScalar(i, value, at);
-        this.textEnds[i] = at;
+        at = typeof value === 'string' ? this.#writeText(i, value, at) : this.#writeScalar(i, value, at);
+        this.#textEnds[i] = at;
       }
       if (at >= 0) {
         this.textLength = at;
@@ -176,73 +182,73 @@ export class ContextSlots {
       }
     } catch {
       this.invalid = true;
-      this.written.fill(INVALID);
+      this.#written.fill(INVALID);
     }
   }
 
   /** The `results` buffer `evaluateAllInto` fills. */
   resultsView(): Int32Array {
-    this.rebindIfDetached();
-    return this.results;
+    this.#rebindIfDetached();
+    return this.#results;
   }
 
   /** The wide form of the last result that did not fit in an i32. */
   wideView(): Int32Array {
-    this.rebindIfDetached();
-    return this.wide;
+    this.#rebindIfDetached();
+    return this.#wide;
   }
 
   /** Forgets every slot (the evaluator is being freed). */
   clear(): void {
-    this.names = [];
-    this.flagCount = 0;
+    this.#names = [];
+    this.#flagCount = 0;
   }
 
   /** Writes string slot `i` at `at`; returns where the text continues. */
-  private writeText(i: number, value: string, at: number): number {
+  #writeText(i: number, value: string, at: number): number {
     const len = value.length;
-    if (at + 3 * len > this.bytes.length) this.grow(at + 3 * len);
-    const bytes = this.bytes;
+    if (at + 3 * len > this.#bytes.length) this.#grow(at + 3 * len);
+    const bytes = this.#bytes;
     // A plain copy while the text is ASCII (most attribute values).
     for (let j = 0; j < len; j++) {
       const c = value.charCodeAt(j);
-      if (c > 0x7f) return this.writeUtf8(i, value, at, j);
+      if (c > 0x7f) return this.#writeUtf8(i, value, at, j);
       bytes[at + j] = c;
     }
-    this.setSpan(i, at, len);
+    this.#setSpan(i, at, len);
     return at + len;
   }
 
   /** `writeText` from the first non-ASCII character `j` on. */
-  private writeUtf8(i: number, value: string, at: number, j: number): number {
-    const end = at + j + encoder.encodeInto(value.slice(j), this.bytes.subarray(at + j)).written;
-    this.setSpan(i, at, end - at);
+  #writeUtf8(i: number, value: string, at: number, j: number): number {
+    const end = at + j + encoder.encodeInto(value.slice(j), this.#bytes.subarray(at + j)).written;
+    this.#setSpan(i, at, end - at);
     return end;
   }
 
-  private setSpan(i: number, at: number, len: number): void {
-    this.kinds[i] = STRING;
-    this.spans[2 * i] = at;
-    this.spans[2 * i + 1] = len;
+  #setSpan(i: number, at: number, len: number): void {
+    this.#kinds[i] = STRING;
+    this.#spans[2 * i] = at;
+    this.#spans[2 * i + 1] = len;
   }
 
   /** Writes a number, boolean or missing slot; the text goes on at `at`. */
-  private writeScalar(i: number, value: unknown, at: number): number {
+  #writeScalar(i: number, value: unknown, at: number): number {
     if (typeof value === 'number') {
-      this.kinds[i] = NUMBER;
-      this.numbers[i] = value;
+      this.#kinds[i] = NUMBER;
+      this.#numbers[i] = value;
     } else if (typeof value === 'boolean') {
-      this.kinds[i] = BOOLEAN;
-      this.numbers[i] = value ? 1 : 0;
+      this.#kinds[i] = BOOLEAN;
+      this.#numbers[i] = value ? 1 : 0;
     } else {
-      this.kinds[i] = 0;
+      this.#kinds[i] = 0;
     }
     return at;
   }
 
-  private grow(len: number): void {
-    this.ev.reserve(2 * len);
-    this.bind();
+  #grow(len: number): void {
+    this.#ev.reserve(2 * len);
+    this.#bind();
   }
 
   /**
@@ -250,21 +256,21 @@ export class ContextSlots {
    * text area is never empty). `length`, not `byteLength`: in Node 20 the
    * latter is a builtin call, ~10 ns of every fresh context.
    */
-  private rebindIfDetached(): void {
-    if (this.bytes.length === 0) this.bind();
+  #rebindIfDetached(): void {
+    if (this.#bytes.length === 0) this.#bind();
   }
 
   /** (Re-)creates the views; needed whenever memory grew and detached the old buffer. */
-  private bind(): void {
-    const [kinds, spans, numbers, bytes, bytesLength, results, wide] = this.ev.layout();
+  #bind(): void {
+    const [kinds, spans, numbers, bytes, bytesLength, results, wide] = this.#ev.layout();
     const buffer = (wasmMemory() as WebAssembly.Memory).buffer;
-    const n = this.names.length;
-    this.kinds = new Uint8Array(buffer, kinds, n);
-    this.spans = new Uint32Array(buffer, spans, 2 * n);
-    this.numbers = new Float64Array(buffer, numbers, n);
-    this.bytes = new Uint8Array(buffer, bytes, bytesLength);
-    this.results = new Int32Array(buffer, results, this.flagCount);
-    this.wide = new Int32Array(buffer, wide, 3);
+    const n = this.#names.length;
+    this.#kinds = new Uint8Array(buffer, kinds, n);
+    this.#spans = new Uint32Array(buffer, spans, 2 * n);
+    this.#numbers = new Float64Array(buffer, numbers, n);
+    this.#bytes = new Uint8Array(buffer, bytes, bytesLength);
+    this.#results = new Int32Array(buffer, results, this.#flagCount);
+    this.#wide = new Int32Array(buffer, wide, 3);
   }
 }
 

@@ -81,52 +81,52 @@ export class Engine {
   /** The datafile's revision. */
   readonly revision: number;
 
-  private ev: Evaluator;
-  private keys: string[];
-  private index: Map<string, number>;
-  private types: FlagMetadata['type'][];
-  private variationValues: Value[][];
-  private variationKeys: string[][];
-  private ruleIds: string[][];
-  private clock: boolean[];
-  private anyClock: boolean;
-  private reasons: Reason[];
-  private errorCodes: ErrorCode[];
+  #ev: Evaluator;
+  #keys: string[];
+  #index: Map<string, number>;
+  #types: FlagMetadata['type'][];
+  #variationValues: Value[][];
+  #variationKeys: string[][];
+  #ruleIds: string[][];
+  #clock: boolean[];
+  #anyClock: boolean;
+  #reasons: Reason[];
+  #errorCodes: ErrorCode[];
   // Frozen successful details per flag, by packed result; filled as results come.
-  private detailCache: (Map<number, EvaluationDetails> | undefined)[];
-  private lastKey: string | undefined = undefined;
-  private lastIndex = -1;
-  private slots: ContextSlots;
+  #detailCache: (Map<number, EvaluationDetails> | undefined)[];
+  #lastKey: string | undefined = undefined;
+  #lastIndex = -1;
+  #slots: ContextSlots;
 
   // Packed results for the current context (generation): an unchanged context
   // re-evaluates nothing. Flags whose result depends on `now` bypass the cache.
   // While `allAt` is the generation, the evaluator's results buffer holds every flag's.
-  private cached: Int32Array;
-  private cachedAt: Float64Array;
-  private allAt = 0;
+  #cached: Int32Array;
+  #cachedAt: Float64Array;
+  #allAt = 0;
   // What evaluateAll / values returned last: the next call decodes only the
   // flags whose packed result changed and returns a copy (created on first use).
-  private allDetails: Snapshot<EvaluationDetails> | undefined = undefined;
-  private allValues: Snapshot<Value> | undefined = undefined;
+  #allDetails: Snapshot<EvaluationDetails> | undefined = undefined;
+  #allValues: Snapshot<Value> | undefined = undefined;
 
   private constructor(ev: Evaluator, meta: Metadata) {
-    this.ev = ev;
+    this.#ev = ev;
     this.revision = meta.revision;
     const flags = meta.flags;
-    this.keys = flags.map((f) => f.key);
-    this.index = new Map(this.keys.map((k, i) => [k, i]));
-    this.types = flags.map((f) => f.type);
-    this.variationValues = flags.map((f) => f.variations.map((v) => deepFreeze(v.value)));
-    this.variationKeys = flags.map((f) => f.variations.map((v) => v.key));
-    this.ruleIds = flags.map((f) => f.ruleIds);
-    this.clock = flags.map((f) => f.clock);
-    this.anyClock = this.clock.includes(true);
-    this.reasons = meta.reasons;
-    this.errorCodes = meta.errorCodes;
-    this.detailCache = new Array<undefined>(flags.length).fill(undefined);
-    this.cached = new Int32Array(flags.length);
-    this.cachedAt = new Float64Array(flags.length);
-    this.slots = new ContextSlots(ev, meta.attributes, flags.length);
+    this.#keys = flags.map((f) => f.key);
+    this.#index = new Map(this.#keys.map((k, i) => [k, i]));
+    this.#types = flags.map((f) => f.type);
+    this.#variationValues = flags.map((f) => f.variations.map((v) => deepFreeze(v.value)));
+    this.#variationKeys = flags.map((f) => f.variations.map((v) => v.key));
+    this.#ruleIds = flags.map((f) => f.ruleIds);
+    this.#clock = flags.map((f) => f.clock);
+    this.#anyClock = this.#clock.includes(true);
+    this.#reasons = meta.reasons;
+    this.#errorCodes = meta.errorCodes;
+    this.#detailCache = new Array<undefined>(flags.length).fill(undefined);
+    this.#cached = new Int32Array(flags.length);
+    this.#cachedAt = new Float64Array(flags.length);
+    this.#slots = new ContextSlots(ev, meta.attributes, flags.length);
   }
 
   /** Compiles a datafile JSON string. Returns the validation error instead of throwing. */
@@ -149,7 +149,7 @@ export class Engine {
 
   /** Every flag key, in datafile order. */
   flagKeys(): string[] {
-    return this.keys.slice();
+    return this.#keys.slice();
   }
 
   /**
@@ -159,15 +159,15 @@ export class Engine {
    * `INVALID_CONTEXT` until the next valid one.
    */
   setContext(ctx: Context): void {
-    this.slots.set(ctx);
+    this.#slots.set(ctx);
   }
 
   /** Whether `key` evaluates to `true` (false for unknown and non-boolean flags). */
   isEnabled(key: string, now?: number): boolean {
-    const i = this.indexOf(key);
-    if (i < 0 || this.slots.invalid) return false;
+    const i = this.#indexOf(key);
+    if (i < 0 || this.#slots.invalid) return false;
     try {
-      return this.variationValues[i][this.variationIndex(this.run(i, now))] === true;
+      return this.#variationValues[i][this.#variationIndex(this.#run(i, now))] === true;
     } catch {
       return false;
     }
@@ -185,12 +185,12 @@ export class Engine {
   evaluate<T extends Value>(
     key: string, defaultValue: T | null = null, valueType?: ValueType, now?: number,
   ): EvaluationDetails<Value | T> {
-    const i = this.indexOf(key);
+    const i = this.#indexOf(key);
     if (i < 0) return failure(key, 'FLAG_NOT_FOUND', defaultValue);
-    if (valueType !== undefined && TYPE_OF[valueType] !== this.types[i]) return failure(key, 'TYPE_MISMATCH', defaultValue);
-    if (this.slots.invalid) return failure(key, 'INVALID_CONTEXT', defaultValue);
+    if (valueType !== undefined && TYPE_OF[valueType] !== this.#types[i]) return failure(key, 'TYPE_MISMATCH', defaultValue);
+    if (this.#slots.invalid) return failure(key, 'INVALID_CONTEXT', defaultValue);
     try {
-      return this.details(i, this.run(i, now), defaultValue);
+      return this.#details(i, this.#run(i, now), defaultValue);
     } catch {
       return failure(key, 'GENERAL', defaultValue);
     }
@@ -198,96 +198,96 @@ export class Engine {
 
   /** Evaluates every flag: `{ flagKey: details }` in datafile order, a new object per call. */
   evaluateAll(now?: number): Record<string, EvaluationDetails> {
-    const snapshot = (this.allDetails ??= this.snapshot());
+    const snapshot = (this.#allDetails ??= this.#snapshot());
     try {
-      if (this.runAll(now)) return this.refresh(snapshot, now, false);
+      if (this.#runAll(now)) return this.#refresh(snapshot, now, false);
     } catch {
       // a trap inside the module: every flag reports GENERAL below
     }
     const out = { ...snapshot.record };
-    const code = this.slots.invalid ? 'INVALID_CONTEXT' : 'GENERAL';
-    for (const key of this.keys) out[key] = failure(key, code, null);
+    const code = this.#slots.invalid ? 'INVALID_CONTEXT' : 'GENERAL';
+    for (const key of this.#keys) out[key] = failure(key, code, null);
     return out;
   }
 
   /** Evaluates every flag: `{ flagKey: value }` in datafile order (null where evaluation failed), a new object per call. */
   values(now?: number): Record<string, Value> {
-    const snapshot = (this.allValues ??= this.snapshot());
+    const snapshot = (this.#allValues ??= this.#snapshot());
     try {
-      if (this.runAll(now)) return this.refresh(snapshot, now, true);
+      if (this.#runAll(now)) return this.#refresh(snapshot, now, true);
     } catch {
       // a trap inside the module: every flag is null below
     }
     const out = { ...snapshot.record };
-    for (const key of this.keys) out[key] = null;
+    for (const key of this.#keys) out[key] = null;
     return out;
   }
 
   /** Releases the WebAssembly memory; the engine then knows no flags. */
   free(): void {
-    this.keys = [];
-    this.index = new Map();
-    this.allDetails = undefined;
-    this.allValues = undefined;
-    this.slots.clear();
-    this.lastKey = undefined;
-    this.lastIndex = -1;
+    this.#keys = [];
+    this.#index = new Map();
+    this.#allDetails = undefined;
+    this.#allValues = undefined;
+    this.#slots.clear();
+    this.#lastKey = undefined;
+    this.#lastIndex = -1;
     try {
-      this.ev.free();
+      this.#ev.free();
     } catch {
       // already freed
     }
   }
 
-  private indexOf(key: string): number {
-    if (key === this.lastKey) return this.lastIndex;
-    const i = this.index.get(key);
+  #indexOf(key: string): number {
+    if (key === this.#lastKey) return this.#lastIndex;
+    const i = this.#index.get(key);
     if (i === undefined) return -1;
-    this.lastKey = key;
-    this.lastIndex = i;
+    this.#lastKey = key;
+    this.#lastIndex = i;
     return i;
   }
 
   /** The packed result of flag `i`; from the cache while the context is unchanged and `now` is irrelevant. */
-  private run(i: number, now: number | undefined): number {
-    if (this.clock[i]) return this.call(i, timeOf(now));
-    const generation = this.slots.generation;
-    if (this.cachedAt[i] === generation) return this.cached[i];
-    if (this.allAt === generation) {
-      const all = this.slots.resultsView()[i];
+  #run(i: number, now: number | undefined): number {
+    if (this.#clock[i]) return this.#call(i, timeOf(now));
+    const generation = this.#slots.generation;
+    if (this.#cachedAt[i] === generation) return this.#cached[i];
+    if (this.#allAt === generation) {
+      const all = this.#slots.resultsView()[i];
       if (all >= 0) return all;
     }
-    const r = this.call(i, 0);
+    const r = this.#call(i, 0);
     if (r >= 0) {
-      this.cached[i] = r;
-      this.cachedAt[i] = generation;
+      this.#cached[i] = r;
+      this.#cachedAt[i] = generation;
     }
     return r;
   }
 
-  private call(i: number, now: number): number {
-    return this.ev.evaluateIndex(i, now, this.slots.textLength);
+  #call(i: number, now: number): number {
+    return this.#ev.evaluateIndex(i, now, this.#slots.textLength);
   }
 
   /** Evaluates every flag into the results buffer; false when the context is invalid or the module failed. */
-  private runAll(now: number | undefined): boolean {
-    const slots = this.slots;
+  #runAll(now: number | undefined): boolean {
+    const slots = this.#slots;
     if (slots.invalid) return false;
     const generation = slots.generation;
-    if (this.allAt === generation && !this.anyClock) return true;
+    if (this.#allAt === generation && !this.#anyClock) return true;
     try {
-      this.ev.evaluateAllInto(this.anyClock ? timeOf(now) : 0, slots.textLength);
+      this.#ev.evaluateAllInto(this.#anyClock ? timeOf(now) : 0, slots.textLength);
     } catch {
       return false;
     }
-    this.allAt = generation;
+    this.#allAt = generation;
     return true;
   }
 
   /** An empty snapshot: every flag stale, the record `{ flagKey: null }` in datafile order. */
-  private snapshot<T>(): Snapshot<T> {
-    const packed = new Int32Array(this.keys.length).fill(STALE);
-    return { packed, record: Object.fromEntries(this.keys.map((k) => [k, null])) as Record<string, T> };
+  #snapshot<T>(): Snapshot<T> {
+    const packed = new Int32Array(this.#keys.length).fill(STALE);
+    return { packed, record: Object.fromEntries(this.#keys.map((k) => [k, null])) as Record<string, T> };
   }
 
   /**
@@ -295,58 +295,58 @@ export class Engine {
    * changed (a store by key into a 50-key record costs ~15 ns, copying the
    * whole record about 3 stores), and returns a copy of its record.
    */
-  private refresh<T>(snapshot: Snapshot<T>, now: number | undefined, valuesOnly: boolean): Record<string, T> {
+  #refresh<T>(snapshot: Snapshot<T>, now: number | undefined, valuesOnly: boolean): Record<string, T> {
     const { packed, record } = snapshot;
     const out = record as Record<string, unknown>;
-    let results = this.slots.resultsView();
-    for (let i = 0; i < this.keys.length; i++) {
+    let results = this.#slots.resultsView();
+    for (let i = 0; i < this.#keys.length; i++) {
       let r = results[i];
       if (r === packed[i]) continue;
       if (r < 0) {
         // A result only the wide form holds is evaluated alone, and decoded at
         // once; the call may have grown memory (detaching the view).
-        r = this.call(i, this.clock[i] ? timeOf(now) : 0);
-        results = this.slots.resultsView();
+        r = this.#call(i, this.#clock[i] ? timeOf(now) : 0);
+        results = this.#slots.resultsView();
       }
-      const error = (this.lowBits(r) & ERROR_BITS) !== 0;
+      const error = (this.#lowBits(r) & ERROR_BITS) !== 0;
       // Error details are built per call (as `evaluate` does); the rest is shared.
       packed[i] = r < 0 || error ? STALE : r;
-      out[this.keys[i]] = valuesOnly
-        ? (error ? null : (this.variationValues[i][this.variationIndex(r)] ?? null))
-        : this.details(i, r, null);
+      out[this.#keys[i]] = valuesOnly
+        ? (error ? null : (this.#variationValues[i][this.#variationIndex(r)] ?? null))
+        : this.#details(i, r, null);
     }
     return { ...record };
   }
 
-  private lowBits(r: number): number {
-    return r >= 0 ? r : this.slots.wideView()[0];
+  #lowBits(r: number): number {
+    return r >= 0 ? r : this.#slots.wideView()[0];
   }
 
-  private variationIndex(r: number): number {
-    return r >= 0 ? ((r >>> 11) & 0x3ff) - 1 : this.slots.wideView()[1];
+  #variationIndex(r: number): number {
+    return r >= 0 ? ((r >>> 11) & 0x3ff) - 1 : this.#slots.wideView()[1];
   }
 
   /** The details of packed result `r`: shared and frozen per flag and result, except errors (they carry the caller's default). */
-  private details<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
-    if (r < 0 || (r & ERROR_BITS) !== 0) return this.decode(i, r, defaultValue);
-    const cache = (this.detailCache[i] ??= new Map());
+  #details<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
+    if (r < 0 || (r & ERROR_BITS) !== 0) return this.#decode(i, r, defaultValue);
+    const cache = (this.#detailCache[i] ??= new Map());
     let details = cache.get(r);
-    if (details === undefined) cache.set(r, (details = Object.freeze(this.decode(i, r, null))));
+    if (details === undefined) cache.set(r, (details = Object.freeze(this.#decode(i, r, null))));
     return details;
   }
 
-  private decode<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
-    const low = this.lowBits(r);
-    const variation = this.variationIndex(r);
-    const rule = r >= 0 ? (r >>> 21) - 1 : this.slots.wideView()[2];
+  #decode<T extends Value>(i: number, r: number, defaultValue: T | null): EvaluationDetails<Value | T> {
+    const low = this.#lowBits(r);
+    const variation = this.#variationIndex(r);
+    const rule = r >= 0 ? (r >>> 21) - 1 : this.#slots.wideView()[2];
     const error = (low >>> 4) & 7;
     return {
-      flagKey: this.keys[i],
-      value: error !== 0 || variation < 0 ? defaultValue : this.variationValues[i][variation],
-      variation: variation >= 0 ? this.variationKeys[i][variation] : null,
-      reason: this.reasons[low & 15],
-      ruleId: rule >= 0 ? this.ruleIds[i][rule] : null,
-      errorCode: error !== 0 ? this.errorCodes[error - 1] : null,
+      flagKey: this.#keys[i],
+      value: error !== 0 || variation < 0 ? defaultValue : this.#variationValues[i][variation],
+      variation: variation >= 0 ? this.#variationKeys[i][variation] : null,
+      reason: this.#reasons[low & 15],
+      ruleId: rule >= 0 ? this.#ruleIds[i][rule] : null,
+      errorCode: error !== 0 ? this.#errorCodes[error - 1] : null,
       versionSufficient: TRISTATE[(low >>> 7) & 3],
       dateReached: TRISTATE[(low >>> 9) & 3],
     };
