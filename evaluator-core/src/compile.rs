@@ -7,7 +7,7 @@
 use crate::bucket::{build_slices, to_units, BucketPurpose, Salt, Slice};
 use crate::condition::{compile_condition, Node, Test};
 use crate::context::{AttrId, AttributeTable, Interner};
-use crate::datafile::{Audience, Datafile, Flag, FlagStatus, Rule, RuleType};
+use crate::datafile::{Audience, Datafile, Flag, FlagStatus, MemberLists, Rule, RuleType};
 use crate::error::DatafileError;
 use crate::evaluate::Reason;
 use crate::text::{field_at, TextIndex, ValueSet};
@@ -16,7 +16,7 @@ use crate::validate::{
     resolve_variation,
 };
 use crate::version::{parse_strict_semver, Version};
-use alloc::{boxed::Box, collections::BTreeMap, format, string::String, vec::Vec};
+use alloc::{boxed::Box, format, string::String, vec::Vec};
 
 /// A validated datafile indexed for evaluation. Build it once per datafile
 /// revision and share it; evaluation only reads it.
@@ -174,7 +174,8 @@ fn compile_audience(
     i: usize,
     interner: &mut Interner,
 ) -> Result<CompiledAudience, DatafileError> {
-    let mut members = |lists: &BTreeMap<String, Vec<String>>, field: &str| {
+    let mut members = |lists: &MemberLists, field: &str| {
+        let lists = lists.iter();
         let mut compiled = Vec::with_capacity(lists.len());
         for (attribute, values) in lists {
             if attribute.is_empty() {

@@ -153,6 +153,8 @@ impl crate::Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::datafile::MemberLists;
+    use alloc::collections::BTreeMap;
     use serde_json::json;
 
     /// One flag and one audience; `flag` and `audience` are spliced in as text.
@@ -184,7 +186,7 @@ mod tests {
         assert_eq!(flag.variations[1].value, json!({ "x": [1, "y"] }));
         assert_eq!(flag.rules[0].traffic_allocation, 1.0);
         assert_eq!(flag.rules[0].hash_attribute, "userId");
-        assert_eq!(datafile.audiences[0].included["k"], ["1"]);
+        assert_eq!(datafile.audiences[0].included.get("k").unwrap(), ["1"]);
         let Some(Condition::Any { any }) = &datafile.audiences[0].conditions else {
             panic!("{:?}", datafile.audiences[0].conditions);
         };
@@ -246,11 +248,28 @@ mod tests {
         );
         let last = datafile_from_json(&text).unwrap();
         assert!(last.flags[0].rules.is_empty());
-        assert_eq!(last.audiences[0].included["k"], ["3"]);
+        assert_eq!(last.audiences[0].included.get("k").unwrap(), ["3"]);
         assert_eq!(
             error(&document(r#", "enabled": false, "enabled": "no""#, "")),
             "flags[0].enabled: invalid type: string \"no\", expected a boolean"
         );
+    }
+
+    #[test]
+    fn member_lists_are_kept_in_attribute_order() {
+        let lists = r#"{"b": ["1"], "a": [], "c": ["2"], "b": ["3"]}"#;
+        let text = document("", &format!(r#", "excluded": {lists}"#));
+        let excluded = &datafile_from_json(&text).unwrap().audiences[0].excluded;
+        let names: Vec<&str> = excluded.iter().map(|(name, _)| name).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(excluded.get("b").unwrap(), ["3"]);
+        assert_eq!(excluded.get("d"), None);
+        // Written as the map the control plane builds them from.
+        let map: BTreeMap<String, Vec<String>> = serde_json::from_str(lists).unwrap();
+        let written = serde_json::to_string(excluded).unwrap();
+        assert_eq!(written, r#"{"a":[],"b":["3"],"c":["2"]}"#);
+        assert_eq!(written, serde_json::to_string(&map).unwrap());
+        assert_eq!(MemberLists::from(map), *excluded);
     }
 
     #[test]

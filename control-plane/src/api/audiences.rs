@@ -91,8 +91,8 @@ fn check(audience: &Audience) -> Result<()> {
         audiences: vec![evaluator_core::Audience {
             id: audience.id.clone(),
             name: audience.name.clone(),
-            included: audience.included.0.clone(),
-            excluded: audience.excluded.0.clone(),
+            included: audience.included.0.clone().into(),
+            excluded: audience.excluded.0.clone().into(),
             conditions: audience.conditions.as_ref().map(|c| c.0.clone()),
         }],
         events: Vec::new(),

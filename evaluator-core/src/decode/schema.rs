@@ -6,7 +6,7 @@ use super::read::{object, Fields, Variants, Wire};
 use super::{unexpected, Read};
 use crate::datafile::*;
 use crate::json::Reader;
-use alloc::{borrow::ToOwned, collections::BTreeMap, string::String, vec::Vec};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 use serde_json::Value;
 
 const DATAFILE: Fields = Fields {
@@ -298,8 +298,8 @@ impl Wire for Audience {
         Audience {
             id: String::new(),
             name: String::new(),
-            included: BTreeMap::new(),
-            excluded: BTreeMap::new(),
+            included: MemberLists::default(),
+            excluded: MemberLists::default(),
             conditions: None,
         }
     }
@@ -317,16 +317,16 @@ impl Wire for Audience {
 }
 
 /// An audience's `{ attribute: [values] }`.
-impl Wire for BTreeMap<String, Vec<String>> {
+impl Wire for MemberLists {
     fn blank() -> Self {
-        BTreeMap::new()
+        MemberLists::default()
     }
 
     fn fill(&mut self, r: &mut Reader) -> Read<()> {
         if r.peek() != Some(b'{') {
             return Err(unexpected(r, "a map"));
         }
-        self.clear();
+        *self = MemberLists::default();
         r.members(&mut |r, key| {
             let mut values = Vec::new();
             values.fill(r).map_err(|e| e.in_field(key))?;
