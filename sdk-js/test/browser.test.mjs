@@ -37,3 +37,26 @@ test('a page evaluates a bootstrap datafile in Chromium', async () => {
     { '/fixtures/': fixtures },
   );
 });
+
+test('a page hands the engine its bytes on the main thread', async () => {
+  // initWasm compiles bytes synchronously where allowed; browsers that refuse
+  // that on the main thread (RangeError) get WebAssembly.compile instead.
+  await withBrowser(
+    async ({ page, origin, pageErrors }) => {
+      await page.goto(`${origin}/fixtures/datafile.json`);
+      const values = await page.evaluate(async () => {
+        const { createClient } = await import('/dist/index.js');
+        const bytes = new Uint8Array(await (await fetch('/dist/wasm/evaluator_wasm_bg.wasm')).arrayBuffer());
+        const datafile = await (await fetch('/fixtures/datafile.json')).json();
+        const client = createClient({ sdkKey: 'unused', baseUrl: location.origin, datafile, wasm: bytes, pollIntervalMs: 0, context: { key: 'browser-user' } });
+        await client.ready();
+        const answer = client.evaluate('banner_text');
+        client.close();
+        return answer;
+      });
+      assert.equal(values.value, 'Hello again');
+      assert.deepEqual(pageErrors, []);
+    },
+    { '/fixtures/': fixtures },
+  );
+});
