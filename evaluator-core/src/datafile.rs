@@ -61,7 +61,7 @@ pub enum FlagType {
 
 impl FlagType {
     /// The wire name, e.g. `BOOLEAN`.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             FlagType::Boolean => "BOOLEAN",
             FlagType::String => "STRING",

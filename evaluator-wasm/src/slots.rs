@@ -85,9 +85,7 @@ impl Slots {
         };
         end
     }
-}
 
-impl Slots {
     /// The slots for one evaluation call: the first `text_len` bytes of text
     /// (what JS wrote) are validated once, at the first string read (a flag
     /// that reads none pays nothing). Text past the valid part is read slot

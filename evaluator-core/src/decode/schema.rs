@@ -79,8 +79,15 @@ impl Wire for EnvironmentRef {
     }
 }
 
+// The names are `FlagType::as_str`'s (the binding's metadata and validation
+// speak them too): one spelling.
 impl Variants for FlagType {
-    const NAMES: &'static [&'static str] = &["BOOLEAN", "STRING", "NUMBER", "JSON"];
+    const NAMES: &'static [&'static str] = &[
+        FlagType::Boolean.as_str(),
+        FlagType::String.as_str(),
+        FlagType::Number.as_str(),
+        FlagType::Json.as_str(),
+    ];
     const VALUES: &'static [Self] = &[
         FlagType::Boolean,
         FlagType::String,
